@@ -1,0 +1,113 @@
+/// One value in an audit change: what a field held before or after.
+public enum AuditValue: Hashable, Sendable, Codable, CustomStringConvertible {
+    case null
+    case int(Int)
+    case string(String)
+    case strings([String])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else {
+            self = .strings(try container.decode([String].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .int(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .strings(let value): try container.encode(value)
+        }
+    }
+
+    /// An optional string as a value (`null` when absent).
+    public init(_ text: String?) {
+        self = text.map(AuditValue.string) ?? .null
+    }
+
+    public var description: String {
+        switch self {
+        case .null: "null"
+        case .int(let value): String(value)
+        case .string(let value): value
+        case .strings(let value): "[" + value.joined(separator: ",") + "]"
+        }
+    }
+}
+
+/// A field's old and new value, encoded as `[old, new]`.
+public struct FieldChange: Hashable, Sendable, Codable {
+    public var old: AuditValue
+    public var new: AuditValue
+
+    public init(_ old: AuditValue, _ new: AuditValue) {
+        self.old = old
+        self.new = new
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        self.old = try container.decode(AuditValue.self)
+        self.new = try container.decode(AuditValue.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(self.old)
+        try container.encode(self.new)
+    }
+}
+
+/// What a mutation records before the store gives it an ID.
+public struct AuditRecord: Hashable, Sendable {
+    public var at: Timestamp
+    public var actor: String
+    public var action: String
+    public var entity: String
+    public var changes: [String: FieldChange]
+    public var via: Channel
+
+    public init(
+        at: Timestamp, actor: String, action: String, entity: String, changes: [String: FieldChange], via: Channel
+    ) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.changes = changes
+        self.via = via
+    }
+}
+
+/// One entry of the append-only audit log.
+public struct AuditEvent: Hashable, Sendable, Codable {
+    public var id: AuditEventID
+    public var at: Timestamp
+    /// The user name, or `anonymous`.
+    public var actor: String
+    /// What happened, e.g. `ticket.update`.
+    public var action: String
+    /// What it happened to, e.g. `ticket/3`.
+    public var entity: String
+    /// `{field: [old, new]}`.
+    public var changes: [String: FieldChange]
+    public var via: Channel
+
+    public init(id: AuditEventID, record: AuditRecord) {
+        self.id = id
+        self.at = record.at
+        self.actor = record.actor
+        self.action = record.action
+        self.entity = record.entity
+        self.changes = record.changes
+        self.via = record.via
+    }
+}

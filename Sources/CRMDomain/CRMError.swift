@@ -1,0 +1,48 @@
+/// Every way a use case can fail (DESIGN §3.5), each carrying what a user needs to fix the problem.
+public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No such entity (e.g. `ticket/7`).
+    case notFound(entity: String)
+    /// The caller lacks a permission; nothing changed.
+    case forbidden(permission: Permission, principal: String)
+    /// A field's value is unacceptable.
+    case validation(field: String, reason: String)
+    /// The status move is not in the lifecycle; `allowed` lists the moves the caller may make.
+    case invalidTransition(from: TicketStatus, to: TicketStatus, allowed: [TicketStatus])
+    /// The caller edited an out-of-date version of the entity.
+    case conflict(entity: String, expectedVersion: Int, currentVersion: Int)
+    /// The token matched no user.
+    case unauthenticated
+
+    /// The stable machine-readable code (`not_found`, `forbidden`, ...).
+    public var code: String {
+        switch self {
+        case .notFound: "not_found"
+        case .forbidden: "forbidden"
+        case .validation: "validation"
+        case .invalidTransition: "invalid_transition"
+        case .conflict: "conflict"
+        case .unauthenticated: "unauthenticated"
+        }
+    }
+
+    /// A one-line message for a person, never containing a token.
+    public var description: String {
+        switch self {
+        case .notFound(let entity):
+            "\(entity) not found"
+        case .forbidden(let permission, let principal):
+            principal == "anonymous"
+                ? "permission denied: \(permission.rawValue) requires login"
+                : "permission denied: \(principal) lacks \(permission.rawValue)"
+        case .validation(let field, let reason):
+            "\(field): \(reason)"
+        case .invalidTransition(let from, let to, let allowed):
+            "cannot move ticket from \(from.rawValue) to \(to.rawValue); allowed: "
+                + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", "))
+        case .conflict(let entity, let expected, let current):
+            "\(entity) has changed: you edited version \(expected), it is now at version \(current)"
+        case .unauthenticated:
+            "invalid token"
+        }
+    }
+}

@@ -1,0 +1,368 @@
+/// The one door to crm's data: one method per use case, each taking the acting `Caller`. Authorization,
+/// validation, the status lifecycle, timestamps and the audit trail are decided here and nowhere else.
+public struct CRMService: Sendable {
+    public let store: any CRMStore
+    public let policy: AccessPolicy
+    public let clock: any CRMClock
+
+    public init(store: any CRMStore, policy: AccessPolicy = AccessPolicy(), clock: any CRMClock = SystemClock()) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+    }
+
+    // MARK: Session
+
+    /// Exchanges a token for a logged-in caller; `unauthenticated` when it matches no user.
+    public func login(token: String, via channel: Channel) async throws -> Caller {
+        let presented = TokenHash(token: token)
+        var match: User?
+        for account in try await self.store.accounts() {
+            for hash in account.tokenHashes where hash.constantTimeEquals(presented) {
+                match = account.user
+            }
+        }
+        guard let match, !token.isEmpty else { throw CRMError.unauthenticated }
+        return Caller(.user(match), via: channel)
+    }
+
+    /// What a caller may do under the current policy.
+    public func permissions(of caller: Caller) -> Set<Permission> {
+        self.policy.permissions(of: caller.principal)
+    }
+
+    /// Throws `forbidden` unless the caller holds `permission`.
+    public func authorize(_ caller: Caller, _ permission: Permission) throws {
+        guard self.policy.allows(caller.principal, permission) else {
+            throw CRMError.forbidden(permission: permission, principal: caller.principal.name)
+        }
+    }
+
+    // MARK: Customers
+
+    /// A page of customers.
+    public func listCustomers(_ page: PageRequest = PageRequest(), by caller: Caller) async throws -> Page<Customer> {
+        try self.authorize(caller, .customerRead)
+        let page = try Validation.page(page)
+        return try await self.store.customers(limit: page.limit, offset: page.offset)
+    }
+
+    /// One customer.
+    public func customer(_ id: CustomerID, by caller: Caller) async throws -> Customer {
+        try self.authorize(caller, .customerRead)
+        guard let customer = try await self.store.customer(id) else { throw CRMError.notFound(entity: "customer/\(id)") }
+        return customer
+    }
+
+    /// Creates a customer.
+    public func createCustomer(_ input: NewCustomer, by caller: Caller) async throws -> Customer {
+        try self.authorize(caller, .customerWrite)
+        let name = try Validation.requiredText(input.name, field: "name", maximum: Validation.maximumNameLength)
+        let email = try Validation.email(input.email)
+        let company = try input.company.map {
+            try Validation.optionalText($0.trimmingWhitespace, field: "company", maximum: Validation.maximumNameLength)
+        }.flatMap { $0.isEmpty ? nil : $0 }
+        let clock = self.clock
+        return try await self.store.insertCustomer { id in
+            let now = clock.now()
+            let customer = Customer(id: id, name: name, email: email, company: company, createdAt: now, updatedAt: now)
+            let changes: [String: FieldChange] = [
+                "name": FieldChange(.null, .string(name)), "email": FieldChange(.null, .string(email)),
+                "company": FieldChange(.null, AuditValue(company)),
+            ]
+            return Recorded(customer, audit: self.record("customer.create", "customer/\(id)", changes, caller, now))
+        }
+    }
+
+    /// Changes a customer's fields; a request that changes nothing succeeds and records nothing.
+    public func updateCustomer(_ id: CustomerID, _ input: CustomerChanges, by caller: Caller) async throws -> Customer {
+        try self.authorize(caller, .customerWrite)
+        let name = try input.name.map {
+            try Validation.requiredText($0, field: "name", maximum: Validation.maximumNameLength)
+        }
+        let email = try input.email.map { try Validation.email($0) }
+        let company = try input.company.map { company in
+            try company.map {
+                try Validation.optionalText($0.trimmingWhitespace, field: "company", maximum: Validation.maximumNameLength)
+            }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let clock = self.clock
+        return try await self.store.updateCustomer(id) { customer in
+            var updated = customer
+            var changes: [String: FieldChange] = [:]
+            if let name, name != customer.name {
+                changes["name"] = FieldChange(.string(customer.name), .string(name))
+                updated.name = name
+            }
+            if let email, email != customer.email {
+                changes["email"] = FieldChange(.string(customer.email), .string(email))
+                updated.email = email
+            }
+            if let company, company != customer.company {
+                changes["company"] = FieldChange(AuditValue(customer.company), AuditValue(company))
+                updated.company = company
+            }
+            guard !changes.isEmpty else { return nil }
+            let now = clock.now()
+            updated.updatedAt = now
+            return Recorded(updated, audit: self.record("customer.update", "customer/\(id)", changes, caller, now))
+        }
+    }
+
+    /// Deletes a customer that has no tickets (admin only).
+    public func deleteCustomer(_ id: CustomerID, by caller: Caller) async throws {
+        try self.authorize(caller, .customerDelete)
+        let clock = self.clock
+        try await self.store.deleteCustomer(id) { customer, ticketCount in
+            guard ticketCount == 0 else {
+                throw CRMError.validation(
+                    field: "customer",
+                    reason: "customer \(id) still has \(ticketCount) ticket\(ticketCount == 1 ? "" : "s"); delete them first")
+            }
+            let changes: [String: FieldChange] = [
+                "name": FieldChange(.string(customer.name), .null),
+                "email": FieldChange(.string(customer.email), .null),
+            ]
+            return self.record("customer.delete", "customer/\(id)", changes, caller, clock.now())
+        }
+    }
+
+    // MARK: Tickets
+
+    /// A page of the tickets matching `filter`, with the total count.
+    public func listTickets(
+        _ filter: TicketFilter = TicketFilter(), _ page: PageRequest = PageRequest(), by caller: Caller
+    ) async throws -> Page<Ticket> {
+        try self.authorize(caller, .ticketRead)
+        let page = try Validation.page(page)
+        let assignee: String?? = try filter.assignee.map { try self.resolve($0, for: caller) }
+        let tag = try filter.tag.map { try Validation.tag($0, field: "tag") }
+        let search = filter.search.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        return try await self.store.tickets(
+            TicketQuery(
+                customerID: filter.customerID, status: filter.status, priority: filter.priority, assignee: assignee,
+                tag: tag, search: search, limit: page.limit, offset: page.offset))
+    }
+
+    /// One ticket.
+    public func ticket(_ id: TicketID, by caller: Caller) async throws -> Ticket {
+        try self.authorize(caller, .ticketRead)
+        guard let ticket = try await self.store.ticket(id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
+        return ticket
+    }
+
+    /// Opens a ticket for an existing customer.
+    public func createTicket(_ input: NewTicket, by caller: Caller) async throws -> Ticket {
+        try self.authorize(caller, .ticketCreate)
+        let subject = try Validation.requiredText(
+            input.subject, field: "subject", maximum: Validation.maximumSubjectLength)
+        let description = try Validation.optionalText(
+            input.description, field: "description", maximum: Validation.maximumTextLength)
+        let tags = try Set(input.tags.map { try Validation.tag($0) }).sorted()
+        let assignee = try await self.validatedAssignee(input.assignee, for: caller)
+        let clock = self.clock
+        return try await self.store.insertTicket(for: input.customerID) { id, customer in
+            guard customer != nil else {
+                throw CRMError.validation(field: "customer_id", reason: "customer \(input.customerID) does not exist")
+            }
+            let now = clock.now()
+            let ticket = Ticket(
+                id: id, customerID: input.customerID, subject: subject, description: description, status: .open,
+                priority: input.priority, assignee: assignee, tags: tags, createdAt: now, updatedAt: now, version: 1)
+            var changes: [String: FieldChange] = [
+                "customer_id": FieldChange(.null, .int(input.customerID.rawValue)),
+                "subject": FieldChange(.null, .string(subject)), "status": FieldChange(.null, .string("open")),
+                "priority": FieldChange(.null, .string(input.priority.rawValue)),
+            ]
+            if !description.isEmpty { changes["description"] = FieldChange(.null, .string(description)) }
+            if let assignee { changes["assignee"] = FieldChange(.null, .string(assignee)) }
+            if !tags.isEmpty { changes["tags"] = FieldChange(.null, .strings(tags)) }
+            return Recorded(ticket, audit: self.record("ticket.create", "ticket/\(id)", changes, caller, now))
+        }
+    }
+
+    /// Changes a ticket: fields, status (per the lifecycle), priority, assignee and tags, as one audited step.
+    /// A request that changes nothing succeeds, records nothing and keeps the version.
+    public func updateTicket(_ id: TicketID, _ input: TicketChanges, by caller: Caller) async throws -> Ticket {
+        try self.authorize(caller, .ticketUpdate)
+        let subject = try input.subject.map {
+            try Validation.requiredText($0, field: "subject", maximum: Validation.maximumSubjectLength)
+        }
+        let description = try input.description.map {
+            try Validation.optionalText($0, field: "description", maximum: Validation.maximumTextLength)
+        }
+        let addTags = try input.addTags.map { try Validation.tag($0) }
+        let removeTags = try input.removeTags.map { try Validation.tag($0) }
+        let assignee: String?? =
+            if let selector = input.assignee { .some(try await self.validatedAssignee(selector, for: caller)) } else { nil }
+        let permissions = self.permissions(of: caller)
+        let clock = self.clock
+        return try await self.store.updateTicket(id) { ticket in
+            if let expected = input.expectedVersion, expected != ticket.version {
+                throw CRMError.conflict(entity: "ticket/\(id)", expectedVersion: expected, currentVersion: ticket.version)
+            }
+            var updated = ticket
+            var changes: [String: FieldChange] = [:]
+            if let status = input.status, status != ticket.status {
+                switch TicketLifecycle.rule(from: ticket.status, to: status) {
+                case .allowed: break
+                case .requires(let permission) where permissions.contains(permission): break
+                case .requires(let permission):
+                    throw CRMError.forbidden(permission: permission, principal: caller.principal.name)
+                case nil:
+                    throw CRMError.invalidTransition(
+                        from: ticket.status, to: status,
+                        allowed: TicketLifecycle.allowedTargets(from: ticket.status, permissions: permissions))
+                }
+                changes["status"] = FieldChange(.string(ticket.status.rawValue), .string(status.rawValue))
+                updated.status = status
+            }
+            if let subject, subject != ticket.subject {
+                changes["subject"] = FieldChange(.string(ticket.subject), .string(subject))
+                updated.subject = subject
+            }
+            if let description, description != ticket.description {
+                changes["description"] = FieldChange(.string(ticket.description), .string(description))
+                updated.description = description
+            }
+            if let priority = input.priority, priority != ticket.priority {
+                changes["priority"] = FieldChange(.string(ticket.priority.rawValue), .string(priority.rawValue))
+                updated.priority = priority
+            }
+            if let assignee, assignee != ticket.assignee {
+                changes["assignee"] = FieldChange(AuditValue(ticket.assignee), AuditValue(assignee))
+                updated.assignee = assignee
+            }
+            let tags = Set(ticket.tags).union(addTags).subtracting(removeTags).sorted()
+            if tags != ticket.tags {
+                changes["tags"] = FieldChange(.strings(ticket.tags), .strings(tags))
+                updated.tags = tags
+            }
+            guard !changes.isEmpty else { return nil }
+            let now = clock.now()
+            updated.updatedAt = now
+            updated.version += 1
+            return Recorded(updated, audit: self.record("ticket.update", "ticket/\(id)", changes, caller, now))
+        }
+    }
+
+    /// Assigns a ticket to a user (`me` for the caller, `nobody` to unassign).
+    public func assignTicket(_ id: TicketID, to assignee: AssigneeSelector, by caller: Caller) async throws -> Ticket {
+        try await self.updateTicket(id, TicketChanges(assignee: assignee), by: caller)
+    }
+
+    /// Moves a ticket to `resolved`.
+    public func resolveTicket(_ id: TicketID, by caller: Caller) async throws -> Ticket {
+        try await self.updateTicket(id, TicketChanges(status: .resolved), by: caller)
+    }
+
+    /// Moves a ticket to `closed`.
+    public func closeTicket(_ id: TicketID, by caller: Caller) async throws -> Ticket {
+        try await self.updateTicket(id, TicketChanges(status: .closed), by: caller)
+    }
+
+    /// Moves a ticket back to `open`; from `closed` only with `ticket.reopen_closed`.
+    public func reopenTicket(_ id: TicketID, by caller: Caller) async throws -> Ticket {
+        try await self.updateTicket(id, TicketChanges(status: .open), by: caller)
+    }
+
+    /// Deletes a ticket and its notes (admin only).
+    public func deleteTicket(_ id: TicketID, by caller: Caller) async throws {
+        try self.authorize(caller, .ticketDelete)
+        let clock = self.clock
+        try await self.store.deleteTicket(id) { ticket in
+            let changes: [String: FieldChange] = [
+                "subject": FieldChange(.string(ticket.subject), .null),
+                "status": FieldChange(.string(ticket.status.rawValue), .null),
+            ]
+            return self.record("ticket.delete", "ticket/\(id)", changes, caller, clock.now())
+        }
+    }
+
+    // MARK: Notes
+
+    /// Appends a note to a ticket, written by the caller.
+    public func addNote(to ticketID: TicketID, text: String, by caller: Caller) async throws -> Note {
+        try self.authorize(caller, .noteWrite)
+        let text = try Validation.requiredText(text, field: "text", maximum: Validation.maximumTextLength)
+        let clock = self.clock
+        return try await self.store.insertNote(on: ticketID) { id, _ in
+            let now = clock.now()
+            let note = Note(id: id, ticketID: ticketID, author: caller.principal.name, text: text, createdAt: now)
+            let changes: [String: FieldChange] = [
+                "note_id": FieldChange(.null, .int(id.rawValue)), "text": FieldChange(.null, .string(text)),
+            ]
+            return Recorded(note, audit: self.record("note.add", "ticket/\(ticketID)", changes, caller, now))
+        }
+    }
+
+    /// A ticket's notes, oldest first.
+    public func notes(on ticketID: TicketID, by caller: Caller) async throws -> [Note] {
+        try self.authorize(caller, .noteRead)
+        return try await self.store.notes(on: ticketID)
+    }
+
+    // MARK: Audit
+
+    /// One ticket's audit trail (its changes and notes), oldest first.
+    public func ticketHistory(
+        _ id: TicketID, _ page: PageRequest = PageRequest(limit: PageRequest.maximumLimit), by caller: Caller
+    ) async throws -> Page<AuditEvent> {
+        try self.authorize(caller, .ticketHistory)
+        let page = try Validation.page(page)
+        let history = try await self.store.auditEvents(
+            AuditQuery(entity: "ticket/\(id)", limit: page.limit, offset: page.offset))
+        if history.total == 0, try await self.store.ticket(id) == nil {
+            throw CRMError.notFound(entity: "ticket/\(id)")
+        }
+        return history
+    }
+
+    /// The whole audit log, filtered by actor and entity (admin only).
+    public func auditLog(
+        actor: String? = nil, entity: String? = nil, _ page: PageRequest = PageRequest(), by caller: Caller
+    ) async throws -> Page<AuditEvent> {
+        try self.authorize(caller, .auditRead)
+        let page = try Validation.page(page)
+        if let entity {
+            let parts = entity.split(separator: "/")
+            guard parts.count == 2, ["customer", "ticket"].contains(parts[0]), Int(parts[1]) != nil else {
+                throw CRMError.validation(field: "entity", reason: "'\(entity)' is not of the form ticket/3 or customer/1")
+            }
+        }
+        return try await self.store.auditEvents(
+            AuditQuery(actor: actor, entity: entity, limit: page.limit, offset: page.offset))
+    }
+
+    // MARK: Helpers
+
+    private func record(
+        _ action: String, _ entity: String, _ changes: [String: FieldChange], _ caller: Caller, _ now: Timestamp
+    ) -> AuditRecord {
+        AuditRecord(
+            at: now, actor: caller.principal.name, action: action, entity: entity, changes: changes,
+            via: caller.channel)
+    }
+
+    private func resolve(_ selector: AssigneeSelector, for caller: Caller) throws -> String? {
+        switch selector {
+        case .nobody: return nil
+        case .user(let name): return name
+        case .me:
+            guard let user = caller.principal.user else {
+                throw CRMError.validation(field: "assignee", reason: "'me' needs a logged-in user")
+            }
+            return user.name
+        }
+    }
+
+    private func validatedAssignee(_ selector: AssigneeSelector, for caller: Caller) async throws -> String? {
+        guard let name = try self.resolve(selector, for: caller) else { return nil }
+        let known = try await self.store.accounts().map(\.user.name)
+        guard known.contains(name) else {
+            throw CRMError.validation(
+                field: "assignee", reason: "unknown user '\(name)' (one of \(known.sorted().joined(separator: ", ")))")
+        }
+        return name
+    }
+}

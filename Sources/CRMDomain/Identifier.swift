@@ -1,0 +1,28 @@
+/// A sequential, never-reused ID typed by the entity it names, so a ticket ID can't be passed as a customer ID.
+public struct Identifier<Entity>: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The integer on the wire and in the shell (1, 2, 3, ...).
+    public let rawValue: Int
+
+    /// Wraps a raw integer ID.
+    public init(_ rawValue: Int) {
+        self.rawValue = rawValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(Int.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.rawValue)
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { String(self.rawValue) }
+}
+
+public typealias CustomerID = Identifier<Customer>
+public typealias TicketID = Identifier<Ticket>
+public typealias NoteID = Identifier<Note>
+public typealias AuditEventID = Identifier<AuditEvent>

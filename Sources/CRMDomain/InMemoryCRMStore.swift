@@ -1,0 +1,245 @@
+import Synchronization
+
+/// The default store: everything in memory behind one lock, seeded at start, gone at exit.
+/// Ticket lists are served from bitmap indexes, so a filtered page costs time in proportion to the page
+/// (plus a word-wise intersection when several filters combine), not to the number of tickets.
+public final class InMemoryCRMStore: CRMStore {
+    private struct TicketIndexes {
+        var all = IDSet()
+        var byCustomer: [CustomerID: IDSet] = [:]
+        var byStatus: [TicketStatus: IDSet] = [:]
+        var byPriority: [Priority: IDSet] = [:]
+        var byAssignee: [String?: IDSet] = [:]
+        var byTag: [String: IDSet] = [:]
+
+        mutating func add(_ ticket: Ticket) {
+            let id = ticket.id.rawValue
+            self.all.insert(id)
+            self.byCustomer[ticket.customerID, default: IDSet()].insert(id)
+            self.byStatus[ticket.status, default: IDSet()].insert(id)
+            self.byPriority[ticket.priority, default: IDSet()].insert(id)
+            self.byAssignee[ticket.assignee, default: IDSet()].insert(id)
+            for tag in ticket.tags { self.byTag[tag, default: IDSet()].insert(id) }
+        }
+
+        mutating func remove(_ ticket: Ticket) {
+            let id = ticket.id.rawValue
+            self.all.remove(id)
+            self.byCustomer[ticket.customerID]?.remove(id)
+            self.byStatus[ticket.status]?.remove(id)
+            self.byPriority[ticket.priority]?.remove(id)
+            self.byAssignee[ticket.assignee]?.remove(id)
+            for tag in ticket.tags { self.byTag[tag]?.remove(id) }
+        }
+
+        /// The index sets that a query's filters select, or `[all]` when it has none.
+        func candidates(for query: TicketQuery) -> [IDSet] {
+            var sets: [IDSet] = []
+            if let customerID = query.customerID { sets.append(self.byCustomer[customerID] ?? IDSet()) }
+            if let status = query.status { sets.append(self.byStatus[status] ?? IDSet()) }
+            if let priority = query.priority { sets.append(self.byPriority[priority] ?? IDSet()) }
+            if let assignee = query.assignee { sets.append(self.byAssignee[assignee] ?? IDSet()) }
+            if let tag = query.tag { sets.append(self.byTag[tag] ?? IDSet()) }
+            return sets.isEmpty ? [self.all] : sets
+        }
+    }
+
+    private struct State {
+        var accounts: [UserAccount]
+        /// Indexed by ID - 1; nil once deleted.
+        var customers: [Customer?] = []
+        var liveCustomers = IDSet()
+        var tickets: [Ticket?] = []
+        var ticketIndexes = TicketIndexes()
+        var notesByTicket: [TicketID: [Note]] = [:]
+        var noteCount = 0
+        var audit: [AuditEvent] = []
+        var auditByEntity: [String: [Int]] = [:]
+        var auditByActor: [String: [Int]] = [:]
+
+        func customer(_ id: CustomerID) -> Customer? {
+            self.customers.indices.contains(id.rawValue - 1) ? self.customers[id.rawValue - 1] : nil
+        }
+
+        func ticket(_ id: TicketID) -> Ticket? {
+            self.tickets.indices.contains(id.rawValue - 1) ? self.tickets[id.rawValue - 1] : nil
+        }
+
+        mutating func append(_ record: AuditRecord) {
+            let event = AuditEvent(id: AuditEventID(self.audit.count + 1), record: record)
+            self.auditByEntity[event.entity, default: []].append(self.audit.count)
+            self.auditByActor[event.actor, default: []].append(self.audit.count)
+            self.audit.append(event)
+        }
+
+        mutating func replace(_ old: Ticket, with new: Ticket) {
+            self.ticketIndexes.remove(old)
+            self.ticketIndexes.add(new)
+            self.tickets[new.id.rawValue - 1] = new
+        }
+    }
+
+    private let state: Mutex<State>
+
+    /// A store holding `seed`, with the seed customers created at `seededAt`.
+    public init(seed: Seed = .demo(), seededAt: Timestamp) {
+        var state = State(accounts: seed.accounts)
+        for (offset, customer) in seed.customers.enumerated() {
+            state.customers.append(
+                Customer(
+                    id: CustomerID(offset + 1), name: customer.name, email: customer.email,
+                    company: customer.company, createdAt: seededAt, updatedAt: seededAt))
+            state.liveCustomers.insert(offset + 1)
+        }
+        self.state = Mutex(state)
+    }
+
+    public func accounts() async throws -> [UserAccount] {
+        self.state.withLock { $0.accounts }
+    }
+
+    public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
+        self.state.withLock { state in
+            let items = state.liveCustomers.members(offset: offset, limit: limit).compactMap {
+                state.customers[$0 - 1]
+            }
+            return Page(items: items, total: state.liveCustomers.count, limit: limit, offset: offset)
+        }
+    }
+
+    public func customer(_ id: CustomerID) async throws -> Customer? {
+        self.state.withLock { $0.customer(id) }
+    }
+
+    public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
+        try self.state.withLock { state in
+            let recorded = try make(CustomerID(state.customers.count + 1))
+            state.customers.append(recorded.value)
+            state.liveCustomers.insert(recorded.value.id.rawValue)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func updateCustomer(
+        _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
+    ) async throws -> Customer {
+        try self.state.withLock { state in
+            guard let customer = state.customer(id) else { throw CRMError.notFound(entity: "customer/\(id)") }
+            guard let recorded = try change(customer) else { return customer }
+            state.customers[id.rawValue - 1] = recorded.value
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func deleteCustomer(
+        _ id: CustomerID, _ check: @Sendable (Customer, Int) throws -> AuditRecord
+    ) async throws {
+        try self.state.withLock { state in
+            guard let customer = state.customer(id) else { throw CRMError.notFound(entity: "customer/\(id)") }
+            let record = try check(customer, state.ticketIndexes.byCustomer[id]?.count ?? 0)
+            state.customers[id.rawValue - 1] = nil
+            state.liveCustomers.remove(id.rawValue)
+            state.append(record)
+        }
+    }
+
+    public func tickets(_ query: TicketQuery) async throws -> Page<Ticket> {
+        self.state.withLock { state in
+            let sets = state.ticketIndexes.candidates(for: query)
+            let candidates = sets.count == 1 ? sets[0] : IDSet.intersection(sets)
+            guard query.search != nil else {
+                let items = candidates.members(offset: query.offset, limit: query.limit).compactMap {
+                    state.tickets[$0 - 1]
+                }
+                return Page(items: items, total: candidates.count, limit: query.limit, offset: query.offset)
+            }
+            var items: [Ticket] = []
+            var total = 0
+            candidates.forEach { id in
+                guard let ticket = state.tickets[id - 1], query.matches(ticket) else { return }
+                if total >= query.offset && items.count < query.limit { items.append(ticket) }
+                total += 1
+            }
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+    }
+
+    public func ticket(_ id: TicketID) async throws -> Ticket? {
+        self.state.withLock { $0.ticket(id) }
+    }
+
+    public func insertTicket(
+        for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
+    ) async throws -> Ticket {
+        try self.state.withLock { state in
+            let recorded = try make(TicketID(state.tickets.count + 1), state.customer(customerID))
+            state.tickets.append(recorded.value)
+            state.ticketIndexes.add(recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func updateTicket(
+        _ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?
+    ) async throws -> Ticket {
+        try self.state.withLock { state in
+            guard let ticket = state.ticket(id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
+            guard let recorded = try change(ticket) else { return ticket }
+            state.replace(ticket, with: recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func deleteTicket(_ id: TicketID, _ check: @Sendable (Ticket) throws -> AuditRecord) async throws {
+        try self.state.withLock { state in
+            guard let ticket = state.ticket(id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
+            let record = try check(ticket)
+            state.ticketIndexes.remove(ticket)
+            state.tickets[id.rawValue - 1] = nil
+            state.notesByTicket[id] = nil
+            state.append(record)
+        }
+    }
+
+    public func insertNote(
+        on ticketID: TicketID, _ make: @Sendable (NoteID, Ticket) throws -> Recorded<Note>
+    ) async throws -> Note {
+        try self.state.withLock { state in
+            guard let ticket = state.ticket(ticketID) else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
+            let recorded = try make(NoteID(state.noteCount + 1), ticket)
+            state.noteCount += 1
+            state.notesByTicket[ticketID, default: []].append(recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func notes(on ticketID: TicketID) async throws -> [Note] {
+        try self.state.withLock { state in
+            guard state.ticket(ticketID) != nil else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
+            return state.notesByTicket[ticketID] ?? []
+        }
+    }
+
+    public func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> {
+        self.state.withLock { state in
+            let positions: [Int]? =
+                if let entity = query.entity { state.auditByEntity[entity] ?? [] }
+                else if let actor = query.actor { state.auditByActor[actor] ?? [] }
+                else { nil }
+            guard let positions else {
+                let end = min(state.audit.count, query.offset + query.limit)
+                let items = query.offset < end ? Array(state.audit[query.offset..<end]) : []
+                return Page(items: items, total: state.audit.count, limit: query.limit, offset: query.offset)
+            }
+            let matching = positions.map { state.audit[$0] }.filter(query.matches)
+            let items = Array(matching.dropFirst(query.offset).prefix(query.limit))
+            let total = matching.count
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+    }
+}

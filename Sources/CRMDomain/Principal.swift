@@ -1,0 +1,52 @@
+/// A user who can log in with one of their tokens.
+public struct User: Hashable, Sendable, Codable {
+    public var name: String
+    public var role: Role
+
+    public init(name: String, role: Role) {
+        self.name = name
+        self.role = role
+    }
+}
+
+/// Who is acting: nobody yet, or a logged-in user.
+public enum Principal: Hashable, Sendable {
+    case anonymous
+    case user(User)
+
+    /// The name recorded in audit events (`anonymous` before login).
+    public var name: String {
+        switch self {
+        case .anonymous: "anonymous"
+        case .user(let user): user.name
+        }
+    }
+
+    /// The logged-in user, if any.
+    public var user: User? {
+        if case .user(let user) = self { return user }
+        return nil
+    }
+}
+
+/// The adapter a request came through, recorded in the audit trail.
+public enum Channel: String, Hashable, Sendable, Codable {
+    case shell
+    case http
+}
+
+/// The acting principal and the channel it acts through; every `CRMService` call takes one.
+public struct Caller: Hashable, Sendable {
+    public var principal: Principal
+    public var channel: Channel
+
+    public init(_ principal: Principal, via channel: Channel) {
+        self.principal = principal
+        self.channel = channel
+    }
+
+    /// An anonymous caller on a channel.
+    public static func anonymous(via channel: Channel) -> Caller {
+        Caller(.anonymous, via: channel)
+    }
+}

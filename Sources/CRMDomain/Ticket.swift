@@ -1,0 +1,59 @@
+/// A support ticket raised for a customer.
+public struct Ticket: Hashable, Sendable, Codable {
+    public var id: TicketID
+    public var customerID: CustomerID
+    public var subject: String
+    public var description: String
+    public var status: TicketStatus
+    public var priority: Priority
+    /// The user name of the agent working the ticket, or nil when unassigned.
+    public var assignee: String?
+    /// Short lowercase words, kept sorted.
+    public var tags: [String]
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    /// Starts at 1 and grows by one on every change; the HTTP ETag.
+    public var version: Int
+
+    public init(
+        id: TicketID, customerID: CustomerID, subject: String, description: String, status: TicketStatus,
+        priority: Priority, assignee: String?, tags: [String], createdAt: Timestamp, updatedAt: Timestamp,
+        version: Int
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.subject = subject
+        self.description = description
+        self.status = status
+        self.priority = priority
+        self.assignee = assignee
+        self.tags = tags
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case customerID = "customer_id"
+        case subject, description, status, priority, assignee, tags
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case version
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.customerID, forKey: .customerID)
+        try container.encode(self.subject, forKey: .subject)
+        try container.encode(self.description, forKey: .description)
+        try container.encode(self.status, forKey: .status)
+        try container.encode(self.priority, forKey: .priority)
+        try container.encode(self.assignee, forKey: .assignee)
+        try container.encode(self.tags, forKey: .tags)
+        try container.encode(self.createdAt, forKey: .createdAt)
+        try container.encode(self.updatedAt, forKey: .updatedAt)
+        try container.encode(self.version, forKey: .version)
+    }
+}
