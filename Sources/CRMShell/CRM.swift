@@ -1,0 +1,104 @@
+import ArgumentParser
+import CLibEdit
+import CRMDomain
+import Foundation
+
+/// The `crm` program: process flags here, then an interactive shell or a script run (DESIGN §5.1).
+@main
+struct CRM: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crm",
+        abstract: "A support-desk CRM: customers, tickets and notes, from a shell, scripts or HTTP.",
+        discussion: """
+            With no -c or -f, crm is interactive when stdin is a terminal and runs stdin as a script otherwise.
+            Environment: CRM_TOKEN, CRM_NOW, CRM_PUBLIC_TICKETS, CRM_AGENT_TOKEN, CRM_ADMIN_TOKEN, CRM_HISTFILE, \
+            NO_COLOR; a .env file in the working directory is read too.
+            """,
+        version: "0.1.0")
+
+    @Option(name: .customLong("token"), help: "Log in with this API token first (or set CRM_TOKEN).")
+    var token: String?
+
+    @Option(name: .customLong("db"), help: "Store data in this SQLite file (default: in memory, seeded).")
+    var database: String?
+
+    @Option(name: .customLong("format"), help: "Output format: table, json, csv or tsv.")
+    var format: String = "table"
+
+    @Option(name: .customShort("f"), help: "Run the commands in FILE, then exit.")
+    var file: String?
+
+    @Option(name: .customShort("c"), help: "Run COMMAND, then exit (repeatable).")
+    var commands: [String] = []
+
+    @Flag(help: "Print each command before its output.")
+    var echo = false
+
+    @Flag(name: .customLong("keep-going"), help: "Don't stop a script at its first failing command.")
+    var keepGoing = false
+
+    @Flag(help: "Walkthroughs: echo each command and wait for Enter on the terminal before running it.")
+    var step = false
+
+    @Option(name: .customLong("history"), help: "History file (default $XDG_STATE_HOME/crm/history, or CRM_HISTFILE).")
+    var historyFile: String?
+
+    @Flag(name: .customLong("no-history"), help: "Don't read or write a history file.")
+    var noHistory = false
+
+    func run() async throws {
+        let environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
+        let streams = StandardStreams()
+        defer { streams.flush() }
+        guard let format = OutputFormat(rawValue: self.format) else {
+            streams.write(error: "error: unknown format '\(self.format)' (one of table, json, csv, tsv)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        if self.database != nil {
+            streams.write(error: "error: --db is not available yet; crm keeps data in memory")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        let settings: CRMSettings
+        do {
+            settings = try CRMSettings(environment: environment)
+        } catch {
+            streams.write(error: "error: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        let store = InMemoryCRMStore(seed: settings.seed, seededAt: settings.seedTime)
+        let service = CRMService(store: store, policy: settings.policy, clock: settings.makeClock())
+        let session = Session(service: service, format: format)
+        if let token = self.token ?? environment["CRM_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            do {
+                session.caller = try await service.login(token: token, via: .shell)
+            } catch {
+                streams.write(error: "error: \(error)")
+                throw ExitCode(ExitStatus(for: error).rawValue)
+            }
+        }
+        let status = await self.runMode(session: session, environment: environment, streams: streams)
+        streams.flush()
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    private func runMode(session: Session, environment: [String: String], streams: StandardStreams) async -> ExitStatus {
+        let options = ScriptOptions(echo: self.echo, keepGoing: self.keepGoing, step: self.step)
+        if !self.commands.isEmpty {
+            var remaining = self.commands[...]
+            let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
+            return await script.run(name: "-c") { remaining.popFirst() }
+        }
+        if let file = self.file {
+            let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
+            return await script.run(file: file)
+        }
+        if isatty(0) == 1 && isatty(1) == 1 {
+            let history = self.noHistory ? nil : HistoryFile.path(flag: self.historyFile, environment: environment)
+            let shell = InteractiveShell(
+                session: session, history: history, colors: environment["NO_COLOR"] == nil, sink: streams)
+            return await shell.run()
+        }
+        let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
+        return await script.run(name: "-") { readLine(strippingNewline: true) }
+    }
+}

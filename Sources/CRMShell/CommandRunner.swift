@@ -1,0 +1,55 @@
+import CRMDomain
+
+/// What one command line produced.
+public struct CommandResult: Equatable, Sendable {
+    /// Text for stdout.
+    public var output: String
+    /// The error message for stderr (without the `error: ` prefix), or empty.
+    public var error: String
+    public var status: ExitStatus
+
+    public init(output: String = "", error: String = "", status: ExitStatus = .success) {
+        self.output = output
+        self.error = error
+        self.status = status
+    }
+}
+
+/// Thrown by `source` when the sourced script failed; its errors were already reported.
+struct ScriptStopped: Error {
+    let status: ExitStatus
+}
+
+/// Runs one command line in a session: line in, output, error and exit status out.
+public final class CommandRunner {
+    public let session: Session
+
+    public init(session: Session) {
+        self.session = session
+    }
+
+    /// Tokenizes and runs a complete line; an unterminated quote is a usage error.
+    public func run(_ line: String) async -> CommandResult {
+        switch Tokenizer.tokenize(line) {
+        case .incomplete: return CommandResult(error: "unterminated quote", status: .usage)
+        case .words(let words): return await self.execute(words)
+        }
+    }
+
+    /// Runs an already tokenized command; empty words do nothing.
+    public func execute(_ words: [String]) async -> CommandResult {
+        guard !words.isEmpty else { return CommandResult() }
+        do {
+            let output: CommandOutput
+            switch try CommandTable.parser.parse(words) {
+            case .help(let command): output = .text(command.help)
+            case .invocation(let invocation): output = try await invocation.command.run(invocation, self.session)
+            }
+            return CommandResult(output: try Renderer(format: self.session.format).render(output))
+        } catch let stopped as ScriptStopped {
+            return CommandResult(status: stopped.status)
+        } catch {
+            return CommandResult(error: String(describing: error), status: ExitStatus(for: error))
+        }
+    }
+}

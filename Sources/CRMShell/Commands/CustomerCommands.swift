@@ -1,0 +1,82 @@
+import CRMDomain
+
+/// `customer list|show|create|update|delete`.
+enum CustomerCommands {
+    static let paging = [
+        FlagSpec("limit", .number, help: "at most N customers (default 100, max 1000)"),
+        FlagSpec("offset", .number, help: "skip the first N customers"),
+    ]
+
+    static let all: [CommandSpec] = [
+        CommandSpec(
+            ["customer", "list"], flags: paging, permission: .customerRead, summary: "List customers by ID.",
+            examples: ["customer list", "customer list --limit 10 --offset 20"]
+        ) { invocation, session in
+            let page = try await session.service.listCustomers(try invocation.page(), by: session.caller)
+            return .list(
+                page.items, fields: Customer.fields, listFields: Customer.listFields, total: page.total,
+                offset: page.offset, noun: "customers")
+        },
+        CommandSpec(
+            ["customer", "show"], [ArgumentSpec("ID", .customerID)], permission: .customerRead,
+            summary: "Show one customer.", examples: ["customer show 1"]
+        ) { invocation, session in
+            .record(try await session.service.customer(try invocation.customerID(), by: session.caller))
+        },
+        CommandSpec(
+            ["customer", "create"],
+            flags: [
+                FlagSpec("name", .text, help: "full name (required)"),
+                FlagSpec("email", .text, help: "email address (required)"),
+                FlagSpec("company", .text, help: "company name"),
+            ],
+            permission: .customerWrite, summary: "Add a customer.",
+            examples: ["customer create --name \"Ada Lovelace\" --email ada@example.com --company Analytical"]
+        ) { invocation, session in
+            guard let name = invocation.flag("name") else { throw ShellError.usage("customer create needs --name") }
+            guard let email = invocation.flag("email") else { throw ShellError.usage("customer create needs --email") }
+            let customer = try await session.service.createCustomer(
+                NewCustomer(name: name, email: email, company: invocation.flag("company")), by: session.caller)
+            return .changed("created customer \(customer.id)", customer)
+        },
+        CommandSpec(
+            ["customer", "update"], [ArgumentSpec("ID", .customerID)],
+            flags: [
+                FlagSpec("name", .text, help: "new name"),
+                FlagSpec("email", .text, help: "new email address"),
+                FlagSpec("company", .text, help: "new company (empty to clear)"),
+            ],
+            permission: .customerWrite, summary: "Change a customer's name, email or company.",
+            examples: ["customer update 2 --email john.smith@example.com"]
+        ) { invocation, session in
+            let changes = CustomerChanges(
+                name: invocation.flag("name"), email: invocation.flag("email"),
+                company: invocation.flag("company").map { $0.isEmpty ? nil : $0 })
+            let customer = try await session.service.updateCustomer(try invocation.customerID(), changes, by: session.caller)
+            return .changed("saved customer \(customer.id)", customer)
+        },
+        CommandSpec(
+            ["customer", "delete"], [ArgumentSpec("ID", .customerID)],
+            flags: [FlagSpec("yes", nil, help: "don't ask for confirmation (required without a terminal)")],
+            permission: .customerDelete, summary: "Delete a customer that has no tickets (admin only).",
+            examples: ["customer delete 3 --yes"]
+        ) { invocation, session in
+            let id = try invocation.customerID()
+            try session.service.authorize(session.caller, .customerDelete)
+            try Confirmation.require("delete customer \(id)?", invocation, session)
+            try await session.service.deleteCustomer(id, by: session.caller)
+            return .changed("deleted customer \(id)", Deletion(deleted: "customer/\(id)"))
+        },
+    ]
+}
+
+/// The confirmation a delete needs: a yes on a terminal, or `--yes` without one.
+enum Confirmation {
+    static func require(_ question: String, _ invocation: Invocation, _ session: Session) throws {
+        guard !invocation.has("yes") else { return }
+        guard let confirm = session.confirm else {
+            throw ShellError.usage("\(invocation.command.name) needs --yes when not run on a terminal")
+        }
+        guard confirm(question + " [y/N] ") else { throw ShellError.failed("cancelled") }
+    }
+}

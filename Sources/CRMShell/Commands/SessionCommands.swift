@@ -1,0 +1,33 @@
+import CRMDomain
+
+/// `login`, `logout`, `whoami`.
+enum SessionCommands {
+    static let all: [CommandSpec] = [
+        CommandSpec(
+            ["login"], [ArgumentSpec("TOKEN", .text, optional: true)],
+            summary: "Log in with an API token. Without TOKEN on a terminal, asks for it with echo off.",
+            examples: ["login", "login $CRM_TOKEN"]
+        ) { invocation, session in
+            let token: String
+            if let given = invocation.argument("TOKEN") {
+                token = given
+            } else if let readSecret = session.readSecret {
+                guard let typed = readSecret("token: ") else { return .nothing }
+                token = typed
+            } else {
+                throw ShellError.usage("login needs a TOKEN when not on a terminal")
+            }
+            session.caller = try await session.service.login(token: token, via: .shell)
+            let info = SessionInfo(session.caller.principal)
+            return .changed("logged in as \(info.user) (\(info.role ?? ""))", info)
+        },
+        CommandSpec(["logout"], summary: "Forget the current login; you are anonymous again.") { _, session in
+            session.caller = .anonymous(via: .shell)
+            return .changed("logged out", SessionInfo(.anonymous))
+        },
+        CommandSpec(["whoami"], summary: "Show who you are logged in as.") { _, session in
+            let info = SessionInfo(session.caller.principal)
+            return .changed(info.role.map { "\(info.user) (\($0))" } ?? info.user, info)
+        },
+    ]
+}

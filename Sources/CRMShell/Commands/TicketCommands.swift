@@ -1,0 +1,158 @@
+import CRMDomain
+
+/// `ticket list|show|create|update|assign|resolve|close|reopen|delete|history`.
+enum TicketCommands {
+    static let statuses = ValueKind.choice(TicketStatus.allCases.map(\.rawValue))
+    static let priorities = ValueKind.choice(Priority.allCases.map(\.rawValue))
+
+    static let all: [CommandSpec] = [
+        CommandSpec(
+            ["ticket", "list"],
+            flags: [
+                FlagSpec("customer", .customerID, help: "only this customer's tickets"),
+                FlagSpec("status", statuses, help: "only tickets in this status"),
+                FlagSpec("priority", priorities, help: "only tickets of this priority"),
+                FlagSpec("assignee", .user, help: "only tickets assigned to USER, 'me', or 'none' for unassigned"),
+                FlagSpec("tag", .text, help: "only tickets with this tag"),
+                FlagSpec("search", .text, help: "only tickets whose subject or description contains TEXT"),
+            ] + CustomerCommands.paging,
+            permission: .ticketRead, summary: "List tickets by ID, filtered and paged.",
+            examples: ["ticket list --status open --priority urgent", "ticket list --assignee me --limit 20"]
+        ) { invocation, session in
+            let filter = TicketFilter(
+                customerID: try invocation.flag("customer").map { CustomerID(try Invocation.id($0, name: "--customer")) },
+                status: try invocation.flag("status").map { try TicketStatus(validating: $0) },
+                priority: try invocation.flag("priority").map { try Priority(validating: $0) },
+                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
+                tag: invocation.flag("tag"), search: invocation.flag("search"))
+            let page = try await session.service.listTickets(filter, try invocation.page(), by: session.caller)
+            return .list(
+                page.items, fields: Ticket.fields, listFields: Ticket.listFields, total: page.total,
+                offset: page.offset, noun: "tickets")
+        },
+        CommandSpec(
+            ["ticket", "show"], [ArgumentSpec("ID", .ticketID)], permission: .ticketRead,
+            summary: "Show a ticket, and its notes when your role may read them.", examples: ["ticket show 3"]
+        ) { invocation, session in
+            let id = try invocation.ticketID()
+            let ticket = try await session.service.ticket(id, by: session.caller)
+            let mayReadNotes = session.service.permissions(of: session.caller).contains(.noteRead)
+            let notes = mayReadNotes ? try await session.service.notes(on: id, by: session.caller) : nil
+            return .ticket(TicketWithNotes(ticket: ticket, notes: notes))
+        },
+        CommandSpec(
+            ["ticket", "create"],
+            flags: [
+                FlagSpec("customer", .customerID, help: "the customer's ID (required)"),
+                FlagSpec("subject", .text, help: "one line, 1-200 characters (required)"),
+                FlagSpec("description", .text, help: "details"),
+                FlagSpec("priority", priorities, help: "low, normal (default), high or urgent"),
+                FlagSpec("assignee", .user, help: "user to assign, or 'me'"),
+                FlagSpec("tag", .text, repeatable: true, help: "a tag (repeatable)"),
+            ],
+            permission: .ticketCreate, summary: "Open a ticket for a customer.",
+            examples: ["ticket create --customer 1 --subject \"Cannot log in\" --priority high --tag login"]
+        ) { invocation, session in
+            guard let customer = invocation.flag("customer") else {
+                throw ShellError.usage("ticket create needs --customer")
+            }
+            guard let subject = invocation.flag("subject") else { throw ShellError.usage("ticket create needs --subject") }
+            let input = NewTicket(
+                customerID: CustomerID(try Invocation.id(customer, name: "--customer")), subject: subject,
+                description: invocation.flag("description") ?? "",
+                priority: try invocation.flag("priority").map { try Priority(validating: $0) } ?? .normal,
+                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)) ?? .nobody,
+                tags: invocation.all("tag"))
+            let ticket = try await session.service.createTicket(input, by: session.caller)
+            return .changed("created ticket \(ticket.id)", ticket)
+        },
+        CommandSpec(
+            ["ticket", "update"], [ArgumentSpec("ID", .ticketID)],
+            flags: [
+                FlagSpec("subject", .text, help: "new subject"),
+                FlagSpec("description", .text, help: "new description"),
+                FlagSpec("status", statuses, help: "move to this status (see the lifecycle in README)"),
+                FlagSpec("priority", priorities, help: "new priority"),
+                FlagSpec("assignee", .user, help: "assign to USER, 'me', or 'none' to unassign"),
+                FlagSpec("add-tag", .text, repeatable: true, help: "add a tag (repeatable)"),
+                FlagSpec("remove-tag", .text, repeatable: true, help: "remove a tag (repeatable)"),
+            ],
+            permission: .ticketUpdate, summary: "Change a ticket's fields, status, priority, assignee or tags.",
+            examples: ["ticket update 3 --status in_progress", "ticket update 3 --priority urgent --add-tag vip"]
+        ) { invocation, session in
+            let changes = TicketChanges(
+                subject: invocation.flag("subject"), description: invocation.flag("description"),
+                status: try invocation.flag("status").map { try TicketStatus(validating: $0) },
+                priority: try invocation.flag("priority").map { try Priority(validating: $0) },
+                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
+                addTags: invocation.all("add-tag"), removeTags: invocation.all("remove-tag"))
+            return try await TicketCommands.changed(try invocation.ticketID(), session) {
+                try await session.service.updateTicket($0, changes, by: session.caller)
+            }
+        },
+        CommandSpec(
+            ["ticket", "assign"], [ArgumentSpec("ID", .ticketID), ArgumentSpec("USER", .user)],
+            permission: .ticketUpdate, summary: "Assign a ticket to a user ('me' for yourself, 'none' to unassign).",
+            examples: ["ticket assign 3 me", "ticket assign 3 admin"]
+        ) { invocation, session in
+            let assignee = AssigneeSelector(parsing: invocation.argument("USER") ?? "")
+            return try await TicketCommands.changed(try invocation.ticketID(), session) {
+                try await session.service.assignTicket($0, to: assignee, by: session.caller)
+            }
+        },
+        CommandSpec(
+            ["ticket", "resolve"], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate,
+            summary: "Mark a ticket resolved.", examples: ["ticket resolve 3"]
+        ) { invocation, session in
+            try await TicketCommands.changed(try invocation.ticketID(), session) {
+                try await session.service.resolveTicket($0, by: session.caller)
+            }
+        },
+        CommandSpec(
+            ["ticket", "close"], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate,
+            summary: "Close a ticket.", examples: ["ticket close 3"]
+        ) { invocation, session in
+            try await TicketCommands.changed(try invocation.ticketID(), session) {
+                try await session.service.closeTicket($0, by: session.caller)
+            }
+        },
+        CommandSpec(
+            ["ticket", "reopen"], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate,
+            summary: "Move a resolved ticket back to open; a closed one needs an admin.", examples: ["ticket reopen 3"]
+        ) { invocation, session in
+            try await TicketCommands.changed(try invocation.ticketID(), session) {
+                try await session.service.reopenTicket($0, by: session.caller)
+            }
+        },
+        CommandSpec(
+            ["ticket", "delete"], [ArgumentSpec("ID", .ticketID)],
+            flags: [FlagSpec("yes", nil, help: "don't ask for confirmation (required without a terminal)")],
+            permission: .ticketDelete, summary: "Delete a ticket and its notes (admin only).",
+            examples: ["ticket delete 3 --yes"]
+        ) { invocation, session in
+            let id = try invocation.ticketID()
+            try session.service.authorize(session.caller, .ticketDelete)
+            try Confirmation.require("delete ticket \(id) and its notes?", invocation, session)
+            try await session.service.deleteTicket(id, by: session.caller)
+            return .changed("deleted ticket \(id)", Deletion(deleted: "ticket/\(id)"))
+        },
+        CommandSpec(
+            ["ticket", "history"], [ArgumentSpec("ID", .ticketID)], permission: .ticketHistory,
+            summary: "Show a ticket's audit trail: every change and note, oldest first.",
+            examples: ["ticket history 3"]
+        ) { invocation, session in
+            let page = try await session.service.ticketHistory(try invocation.ticketID(), by: session.caller)
+            return .list(
+                page.items, fields: AuditEvent.fields, listFields: AuditEvent.listFields, total: page.total,
+                offset: page.offset, noun: "events")
+        },
+    ]
+
+    /// Runs a ticket mutation and reports where the ticket now stands.
+    private static func changed(
+        _ id: TicketID, _ session: Session, _ mutate: (TicketID) async throws -> Ticket
+    ) async throws -> CommandOutput {
+        let ticket = try await mutate(id)
+        return .changed("ticket \(id): \(ticket.status.rawValue), version \(ticket.version)", ticket)
+    }
+}

@@ -1,0 +1,102 @@
+/// Matches words against the command table and binds arguments and flags.
+public struct CommandParser: Sendable {
+    public let commands: [CommandSpec]
+
+    public init(commands: [CommandSpec]) {
+        self.commands = commands
+    }
+
+    /// The first words of all commands (`ticket`, `customer`, `help`, …).
+    public var nouns: [String] {
+        var seen = Set<String>()
+        return self.commands.map { $0.path[0] }.filter { seen.insert($0).inserted }
+    }
+
+    /// The commands whose first word is `noun`.
+    public func commands(under noun: String) -> [CommandSpec] {
+        self.commands.filter { $0.path[0] == noun }
+    }
+
+    /// The command named by the leading words, and how many words its name took.
+    public func lookup(_ words: [String]) throws -> (CommandSpec, Int) {
+        guard let noun = words.first else { throw ShellError.usage("empty command") }
+        let family = self.commands(under: noun)
+        guard !family.isEmpty else {
+            throw ShellError.usage("unknown command '\(noun)'" + Suggestion.hint(for: noun, in: self.nouns))
+        }
+        if let single = family.first(where: { $0.path.count == 1 }) { return (single, 1) }
+        let verbs = family.map { $0.path[1] }
+        guard words.count > 1, !words[1].hasPrefix("--") else {
+            throw ShellError.usage("'\(noun)' needs a subcommand: \(verbs.joined(separator: ", "))")
+        }
+        guard let command = family.first(where: { $0.path[1] == words[1] }) else {
+            let hint = Suggestion.closest(to: words[1], in: verbs).map { "; did you mean '\(noun) \($0)'?" }
+                ?? "; '\(noun)' takes: \(verbs.joined(separator: ", "))"
+            throw ShellError.usage("unknown command '\(noun) \(words[1])'" + hint)
+        }
+        return (command, 2)
+    }
+
+    /// Parses a whole command line into an invocation; `--help` anywhere yields the command's help instead.
+    public func parse(_ words: [String]) throws -> ParsedLine {
+        let (command, consumed) = try self.lookup(words)
+        var arguments: [String: [String]] = [:]
+        var flags: [String: [String]] = [:]
+        var positionals = command.arguments[...]
+        var index = consumed
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if let rest = positionals.first, rest.takesRest, arguments[rest.name] != nil || !word.hasPrefix("--") {
+                if word == "--help" && arguments[rest.name] == nil { return .help(command) }
+                arguments[rest.name, default: []].append(word)
+                continue
+            }
+            if word == "--help" { return .help(command) }
+            if word.hasPrefix("--") && word.count > 2 {
+                let body = word.dropFirst(2)
+                let name = String(body.prefix { $0 != "=" })
+                let inline = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
+                guard let flag = command.flags.first(where: { $0.name == name }) else {
+                    let known = command.flags.map { "--" + $0.name }
+                    throw ShellError.usage(
+                        "unknown flag '--\(name)' for '\(command.name)'" + Suggestion.hint(for: "--" + name, in: known))
+                }
+                guard flag.kind != nil else {
+                    if inline != nil { throw ShellError.usage("--\(name) takes no value") }
+                    flags[name] = [""]
+                    continue
+                }
+                let value: String
+                if let inline {
+                    value = inline
+                } else {
+                    guard index < words.count else { throw ShellError.usage("--\(name) needs a value") }
+                    value = words[index]
+                    index += 1
+                }
+                if flags[name] != nil && !flag.isRepeatable {
+                    throw ShellError.usage("--\(name) given more than once")
+                }
+                flags[name, default: []].append(value)
+                continue
+            }
+            guard let argument = positionals.first else {
+                throw ShellError.usage("unexpected argument '\(word)' for '\(command.name)'; usage: \(command.usage)")
+            }
+            arguments[argument.name, default: []].append(word)
+            if !argument.takesRest { positionals.removeFirst() }
+        }
+        for argument in positionals where !argument.isOptional && arguments[argument.name] == nil {
+            throw ShellError.usage("missing \(argument.name); usage: \(command.usage)")
+        }
+        return .invocation(Invocation(command: command, arguments: arguments, flags: flags))
+    }
+}
+
+/// The result of parsing one command line.
+public enum ParsedLine: Sendable {
+    case invocation(Invocation)
+    /// `--help` was asked for.
+    case help(CommandSpec)
+}

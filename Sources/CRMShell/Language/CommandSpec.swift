@@ -1,0 +1,178 @@
+import CRMDomain
+
+/// What kind of value an argument or flag takes; drives conversion, help and completion.
+public enum ValueKind: Sendable, Equatable {
+    case text
+    case number
+    case ticketID
+    case customerID
+    case user
+    /// One of a fixed set of words (statuses, priorities, formats).
+    case choice([String])
+    /// A command name (for `help`).
+    case command
+    /// A file path.
+    case file
+}
+
+/// A positional argument of a command.
+public struct ArgumentSpec: Sendable {
+    public let name: String
+    public let kind: ValueKind
+    public let isOptional: Bool
+    /// Takes all remaining words (`note add 3 Called back`, `help ticket list`).
+    public let takesRest: Bool
+
+    public init(_ name: String, _ kind: ValueKind, optional: Bool = false, rest: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.isOptional = optional
+        self.takesRest = rest
+    }
+}
+
+/// A long flag of a command: `--name VALUE`, `--name=VALUE`, or a bare switch when `kind` is nil.
+public struct FlagSpec: Sendable {
+    public let name: String
+    public let kind: ValueKind?
+    public let isRepeatable: Bool
+    public let help: String
+
+    public init(_ name: String, _ kind: ValueKind?, repeatable: Bool = false, help: String) {
+        self.name = name
+        self.kind = kind
+        self.isRepeatable = repeatable
+        self.help = help
+    }
+
+    /// How the flag is shown in usage lines.
+    var usage: String {
+        let value = self.kind.map { " " + self.valueName(for: $0) } ?? ""
+        return "[--\(self.name)\(value)]" + (self.isRepeatable ? "…" : "")
+    }
+
+    func valueName(for kind: ValueKind) -> String {
+        switch kind {
+        case .choice(let values): values.joined(separator: "|")
+        case .number: "N"
+        case .ticketID, .customerID: "ID"
+        case .user: "USER"
+        default: self.name.uppercased()
+        }
+    }
+}
+
+/// One command of the shell language: the single declaration that parsing, `help`, `--help`, completion and
+/// "did you mean" all read. Its `run` translates the parsed words into one `CRMService` call.
+public struct CommandSpec: Sendable {
+    /// The words that name the command, e.g. `["ticket", "update"]`.
+    public let path: [String]
+    public let arguments: [ArgumentSpec]
+    public let flags: [FlagSpec]
+    /// The permission the command needs, shown by `help`; the domain enforces it.
+    public let permission: Permission?
+    public let summary: String
+    public let examples: [String]
+    let run: @Sendable (Invocation, Session) async throws -> CommandOutput
+
+    init(
+        _ path: [String], _ arguments: [ArgumentSpec] = [], flags: [FlagSpec] = [], permission: Permission? = nil,
+        summary: String, examples: [String] = [],
+        run: @escaping @Sendable (Invocation, Session) async throws -> CommandOutput
+    ) {
+        self.path = path
+        self.arguments = arguments
+        self.flags = flags
+        self.permission = permission
+        self.summary = summary
+        self.examples = examples
+        self.run = run
+    }
+
+    /// `ticket update`.
+    public var name: String { self.path.joined(separator: " ") }
+
+    /// `ticket update ID [--subject SUBJECT] …`.
+    public var usage: String {
+        var parts = [self.name]
+        for argument in self.arguments {
+            let name = argument.name + (argument.takesRest ? "…" : "")
+            parts.append(argument.isOptional ? "[\(name)]" : name)
+        }
+        parts += self.flags.map(\.usage)
+        return parts.joined(separator: " ")
+    }
+
+    /// The text `COMMAND --help` prints.
+    public var help: String {
+        var lines = ["usage: \(self.usage)", "", self.summary]
+        if !self.flags.isEmpty {
+            lines.append("")
+            lines.append("flags:")
+            let width = self.flags.map { $0.name.count }.max() ?? 0
+            for flag in self.flags {
+                lines.append("  --\(flag.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(flag.help)")
+            }
+        }
+        if let permission = self.permission {
+            lines.append("")
+            lines.append("requires: \(permission.rawValue)")
+        }
+        if !self.examples.isEmpty {
+            lines.append("")
+            lines.append("examples:")
+            lines += self.examples.map { "  " + $0 }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The parsed words of one command line, read through typed accessors that turn bad values into usage errors.
+public struct Invocation: Sendable {
+    public let command: CommandSpec
+    public let arguments: [String: [String]]
+    public let flags: [String: [String]]
+
+    /// A positional argument's single value, if given.
+    func argument(_ name: String) -> String? { self.arguments[name]?.first }
+
+    /// All words of a rest-taking argument.
+    func rest(_ name: String) -> [String] { self.arguments[name] ?? [] }
+
+    /// A flag's last value, if given.
+    func flag(_ name: String) -> String? { self.flags[name]?.last }
+
+    /// Every value of a repeatable flag.
+    func all(_ name: String) -> [String] { self.flags[name] ?? [] }
+
+    /// Whether a switch was given.
+    func has(_ name: String) -> Bool { self.flags[name] != nil }
+
+    /// A positive integer ID from a positional argument or flag value.
+    static func id(_ text: String, name: String) throws -> Int {
+        guard let value = Int(text), value > 0 else {
+            throw ShellError.usage("\(name) must be a positive whole number, got '\(text)'")
+        }
+        return value
+    }
+
+    /// A whole number (for --limit and --offset; the domain checks the range).
+    static func number(_ text: String, name: String) throws -> Int {
+        guard let value = Int(text) else { throw ShellError.usage("--\(name) must be a whole number, got '\(text)'") }
+        return value
+    }
+
+    func ticketID(_ name: String = "ID") throws -> TicketID {
+        TicketID(try Self.id(self.argument(name) ?? "", name: name))
+    }
+
+    func customerID(_ name: String = "ID") throws -> CustomerID {
+        CustomerID(try Self.id(self.argument(name) ?? "", name: name))
+    }
+
+    func page() throws -> PageRequest {
+        PageRequest(
+            limit: try self.flag("limit").map { try Self.number($0, name: "limit") } ?? PageRequest.defaultLimit,
+            offset: try self.flag("offset").map { try Self.number($0, name: "offset") } ?? 0)
+    }
+}

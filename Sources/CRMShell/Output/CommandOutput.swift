@@ -1,0 +1,15 @@
+/// What a command produced, before it is written in the session's format.
+enum CommandOutput: Sendable {
+    /// Nothing to print.
+    case nothing
+    /// A mutation: one line in `table` format (`created ticket 3`), the entity itself in the others.
+    case changed(String, any Renderable)
+    /// One record (`show`).
+    case record(any Renderable)
+    /// A ticket and, when the role may read them, its notes.
+    case ticket(TicketWithNotes)
+    /// A page of a list; `noun` names the items (`tickets`).
+    case list([any Renderable], fields: [String], listFields: [String], total: Int, offset: Int, noun: String)
+    /// Plain text (help), printed as is in every format.
+    case text(String)
+}

@@ -1,0 +1,103 @@
+import CRMDomain
+
+/// An entity the shell can show as a record, a table row, CSV or JSON (the same JSON as the HTTP API).
+protocol Renderable: Encodable, Sendable {
+    /// Every field, by wire name, in display order.
+    static var fields: [String] { get }
+    /// The fields shown as columns of a `table` list.
+    static var listFields: [String] { get }
+    /// The values of `fields`, as text.
+    var values: [String] { get }
+}
+
+extension Renderable {
+    /// The value of one field by name.
+    func value(of field: String) -> String {
+        Self.fields.firstIndex(of: field).map { self.values[$0] } ?? ""
+    }
+}
+
+extension Customer: Renderable {
+    static let fields = ["id", "name", "email", "company", "created_at", "updated_at"]
+    static let listFields = ["id", "name", "email", "company"]
+    var values: [String] {
+        [self.id.description, self.name, self.email, self.company ?? "", self.createdAt.iso8601, self.updatedAt.iso8601]
+    }
+}
+
+extension Ticket: Renderable {
+    static let fields = [
+        "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags", "created_at",
+        "updated_at", "version",
+    ]
+    static let listFields = ["id", "customer_id", "status", "priority", "assignee", "tags", "subject"]
+    var values: [String] {
+        [
+            self.id.description, self.customerID.description, self.subject, self.description, self.status.rawValue,
+            self.priority.rawValue, self.assignee ?? "", self.tags.joined(separator: ","), self.createdAt.iso8601,
+            self.updatedAt.iso8601, String(self.version),
+        ]
+    }
+}
+
+extension Note: Renderable {
+    static let fields = ["id", "ticket_id", "author", "text", "created_at"]
+    static let listFields = ["id", "created_at", "author", "text"]
+    var values: [String] {
+        [self.id.description, self.ticketID.description, self.author, self.text, self.createdAt.iso8601]
+    }
+}
+
+extension AuditEvent: Renderable {
+    static let fields = ["id", "at", "actor", "action", "entity", "changes", "via"]
+    static let listFields = ["id", "at", "actor", "action", "entity", "changes"]
+    var values: [String] {
+        let changes = self.changes.keys.sorted().map { key in
+            let change = self.changes[key]!
+            return "\(key): \(change.old) -> \(change.new)"
+        }
+        return [
+            self.id.description, self.at.iso8601, self.actor, self.action, self.entity,
+            changes.joined(separator: "; "), self.via.rawValue,
+        ]
+    }
+}
+
+/// Who the session is acting as (`whoami`, `login`).
+struct SessionInfo: Renderable {
+    let user: String
+    let role: String?
+
+    static let fields = ["user", "role"]
+    static let listFields = fields
+    var values: [String] { [self.user, self.role ?? ""] }
+
+    init(_ principal: Principal) {
+        self.user = principal.name
+        self.role = principal.user?.role.rawValue
+    }
+}
+
+/// The acknowledgement of a delete.
+struct Deletion: Renderable {
+    let deleted: String
+
+    static let fields = ["deleted"]
+    static let listFields = fields
+    var values: [String] { [self.deleted] }
+}
+
+/// A ticket shown with its notes (`ticket show`); JSON is the ticket object plus a `notes` array.
+struct TicketWithNotes: Encodable, Sendable {
+    let ticket: Ticket
+    let notes: [Note]?
+
+    func encode(to encoder: any Encoder) throws {
+        try self.ticket.encode(to: encoder)
+        guard let notes else { return }
+        var container = encoder.container(keyedBy: NotesKey.self)
+        try container.encode(notes, forKey: .notes)
+    }
+
+    private enum NotesKey: String, CodingKey { case notes }
+}

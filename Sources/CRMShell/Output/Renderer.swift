@@ -1,0 +1,113 @@
+import Foundation
+
+/// Writes command outputs as `table`, `json` (JSON Lines), `csv` or `tsv` text.
+struct Renderer: Sendable {
+    let format: OutputFormat
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// The text for an output, ending in a newline unless empty.
+    func render(_ output: CommandOutput) throws -> String {
+        switch output {
+        case .nothing:
+            return ""
+        case .text(let text):
+            return text + "\n"
+        case .changed(let message, let entity):
+            return self.format == .table ? message + "\n" : try self.record(entity)
+        case .record(let entity):
+            return try self.record(entity)
+        case .ticket(let shown):
+            switch self.format {
+            case .json: return try Self.json(shown)
+            case .csv, .tsv: return try self.record(shown.ticket)
+            case .table:
+                var text = try self.record(shown.ticket)
+                if let notes = shown.notes {
+                    text += notes.isEmpty ? "notes:  (none)\n" : "notes:\n"
+                    for note in notes {
+                        text += "  [\(note.createdAt.iso8601)] \(note.author): \(note.text)\n"
+                    }
+                }
+                return text
+            }
+        case .list(let items, let fields, let listFields, let total, let offset, let noun):
+            switch self.format {
+            case .json: return try Self.json(items.map(AnyEncodable.init))
+            case .csv: return Self.delimited(fields, items.map(\.values), separator: ",")
+            case .tsv: return Self.delimited(fields, items.map(\.values), separator: "\t")
+            case .table:
+                let columns = listFields.compactMap { fields.firstIndex(of: $0) }
+                let rows = items.map { item in columns.map { item.values[$0] } }
+                let range = items.isEmpty ? "0" : "\(offset + 1)-\(offset + items.count)"
+                return Self.aligned(listFields, rows) + "(\(range) of \(total) \(noun))\n"
+            }
+        }
+    }
+
+    private func record(_ entity: any Renderable) throws -> String {
+        let fields = type(of: entity).fields
+        switch self.format {
+        case .json: return try Self.json(AnyEncodable(entity))
+        case .csv: return Self.delimited(fields, [entity.values], separator: ",")
+        case .tsv: return Self.delimited(fields, [entity.values], separator: "\t")
+        case .table:
+            let width = fields.map(\.count).max() ?? 0
+            return zip(fields, entity.values).map { field, value in
+                value.isEmpty
+                    ? field + ":\n" : (field + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value + "\n"
+            }.joined()
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try Self.encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    private static func aligned(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                if index == cells.count - 1 {
+                    text += cell
+                } else {
+                    text += cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+                }
+            }
+            while text.last == " " { text.removeLast() }
+            return text + "\n"
+        }
+        return line(header) + rows.map(line).joined()
+    }
+
+    private static func delimited(_ header: [String], _ rows: [[String]], separator: Character) -> String {
+        func quote(_ cell: String) -> String {
+            let needsQuotes = cell.contains(separator) || cell.contains("\"") || cell.contains("\n")
+                || cell.contains("\r")
+            return needsQuotes ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }
+        let lines = ([header] + rows).map { $0.map(quote).joined(separator: String(separator)) }
+        return lines.joined(separator: separator == "," ? "\r\n" : "\n") + (separator == "," ? "\r\n" : "\n")
+    }
+}
+
+/// Lets a heterogeneous list of entities be encoded as one JSON array.
+private struct AnyEncodable: Encodable {
+    let base: any Encodable
+
+    init(_ base: any Encodable) {
+        self.base = base
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.base.encode(to: encoder)
+    }
+}

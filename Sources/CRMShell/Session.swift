@@ -1,0 +1,28 @@
+import CRMDomain
+
+/// The state one shell carries between commands: the service, who is logged in, the output format, and
+/// the ways to talk to the person at the terminal (absent when there is none).
+public final class Session {
+    public let service: CRMService
+    public var caller: Caller
+    public var format: OutputFormat
+    /// Asks a yes/no question on the terminal; nil when stdin is not a TTY.
+    public var confirm: ((String) -> Bool)?
+    /// Reads a secret from the terminal with echo off; nil when stdin is not a TTY.
+    public var readSecret: ((String) -> String?)?
+    /// Runs a script file (`source`), set by the script runner.
+    var runScript: ((String) async throws -> Void)?
+    /// Set by `exit` and `quit`.
+    public internal(set) var exitRequested = false
+
+    public init(service: CRMService, caller: Caller = .anonymous(via: .shell), format: OutputFormat = .table) {
+        self.service = service
+        self.caller = caller
+        self.format = format
+    }
+
+    /// The prompt: `crm> ` when anonymous, `crm(agent)> ` when logged in.
+    public var prompt: String {
+        self.caller.principal.user.map { "crm(\($0.name))> " } ?? "crm> "
+    }
+}
