@@ -28,6 +28,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
+        // Reject days the month does not have (2025-02-29, 2025-04-31), which would otherwise roll over.
+        guard Self.civilFromDays(days) == (year, month, day) else { return nil }
         self.secondsSince1970 = days * 86_400 + hour * 3_600 + minute * 60 + second
     }
 

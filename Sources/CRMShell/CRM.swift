@@ -14,13 +14,13 @@ struct CRM: AsyncParsableCommand {
             Environment: CRM_TOKEN, CRM_NOW, CRM_PUBLIC_TICKETS, CRM_AGENT_TOKEN, CRM_ADMIN_TOKEN, CRM_HISTFILE, \
             NO_COLOR; a .env file in the working directory is read too.
             """,
-        version: "0.1.0")
+        version: "0.1.0",
+        subcommands: [Serve.self])
 
     @Option(name: .customLong("token"), help: "Log in with this API token first (or set CRM_TOKEN).")
     var token: String?
 
-    @Option(name: .customLong("db"), help: "Store data in this SQLite file (default: in memory, seeded).")
-    var database: String?
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .customLong("format"), help: "Output format: table, json, csv or tsv.")
     var format: String = "table"
@@ -54,20 +54,15 @@ struct CRM: AsyncParsableCommand {
             streams.write(error: "error: unknown format '\(self.format)' (one of table, json, csv, tsv)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        if self.database != nil {
-            streams.write(error: "error: --db is not available yet; crm keeps data in memory")
-            throw ExitCode(ExitStatus.usage.rawValue)
-        }
-        let settings: CRMSettings
+        let service: CRMService
         do {
-            settings = try CRMSettings(environment: environment)
+            service = try self.store.makeService(environment: environment)
         } catch {
             streams.write(error: "error: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        let store = InMemoryCRMStore(seed: settings.seed, seededAt: settings.seedTime)
-        let service = CRMService(store: store, policy: settings.policy, clock: settings.makeClock())
         let session = Session(service: service, format: format)
+        session.serverLogPath = HistoryFile.stateDirectory(environment: environment) + "/server.log"
         if let token = self.token ?? environment["CRM_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) {
             do {
                 session.caller = try await service.login(token: token, via: .shell)
@@ -77,6 +72,7 @@ struct CRM: AsyncParsableCommand {
             }
         }
         let status = await self.runMode(session: session, environment: environment, streams: streams)
+        await session.server.stop()
         streams.flush()
         if status != .success { throw ExitCode(status.rawValue) }
     }

@@ -1,3 +1,4 @@
+import CRMAPI
 import CRMDomain
 
 /// The state one shell carries between commands: the service, who is logged in, the output format, and
@@ -12,6 +13,10 @@ public final class Session {
     public var readSecret: ((String) -> String?)?
     /// Runs a script file (`source`), set by the script runner.
     var runScript: ((String) async throws -> Void)?
+    /// The HTTP API this shell may run in the background (`server start`).
+    public let server = BackgroundServer()
+    /// Where the background server writes its log, so it never garbles the prompt.
+    public var serverLogPath = "crm-server.log"
     /// Set by `exit` and `quit`.
     public internal(set) var exitRequested = false
 

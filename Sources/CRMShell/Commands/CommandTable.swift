@@ -2,7 +2,7 @@
 enum CommandTable {
     static let all: [CommandSpec] =
         ShellCommands.all + SessionCommands.all + CustomerCommands.all + TicketCommands.all + NoteCommands.all
-        + AuditCommands.all
+        + AuditCommands.all + ServerCommands.all
 
     static let parser = CommandParser(commands: all)
 }

@@ -9,9 +9,14 @@ enum HistoryFile {
     static func path(flag: String?, environment: [String: String]) -> String {
         if let flag, !flag.isEmpty { return flag }
         if let file = environment["CRM_HISTFILE"], !file.isEmpty { return file }
+        return self.stateDirectory(environment: environment) + "/history"
+    }
+
+    /// `$XDG_STATE_HOME/crm`, else `~/.local/state/crm`: where history and the server log live.
+    static func stateDirectory(environment: [String: String]) -> String {
         let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
-        return state + "/crm/history"
+        return state + "/crm"
     }
 
     /// Whether a line may be recorded: not blank, not starting with a space, never a `login` line.
