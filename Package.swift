@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -31,6 +32,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "CRMSQLite",
+            dependencies: ["CRMDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",
@@ -41,11 +46,12 @@ let package = Package(
             dependencies: [
                 "CRMDomain",
                 "CRMAPI",
+                "CRMSQLite",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain"]),
+        .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMSQLite"]),
         .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMDomain"]),
         .testTarget(
             name: "CRMAPITests",

@@ -59,7 +59,7 @@ struct CRM: AsyncParsableCommand {
             service = try self.store.makeService(environment: environment)
         } catch {
             streams.write(error: "error: \(error)")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw ExitCode(ExitStatus(for: error).rawValue)
         }
         let session = Session(service: service, format: format)
         session.serverLogPath = HistoryFile.stateDirectory(environment: environment) + "/server.log"

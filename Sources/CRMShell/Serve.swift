@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
             service = try self.store.makeService(environment: environment)
         } catch {
             streams.write(error: "error: \(error)")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw ExitCode(ExitStatus(for: error).rawValue)
         }
         var logger = Logger(label: "crm")
         logger.logLevel = .notice

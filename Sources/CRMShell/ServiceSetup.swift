@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRMDomain
+import CRMSQLite
 import Foundation
 
 /// Options every mode shares: where the data lives.
@@ -9,16 +10,22 @@ struct StoreOptions: ParsableArguments {
 
     /// The service over the chosen store, configured from the environment (and `.env`).
     func makeService(environment: [String: String]) throws(ShellError) -> CRMService {
-        if self.database != nil {
-            throw .usage("--db is not available yet; crm keeps data in memory")
-        }
         let settings: CRMSettings
         do {
             settings = try CRMSettings(environment: environment)
         } catch {
             throw .usage(error.description)
         }
-        let store = InMemoryCRMStore(seed: settings.seed, seededAt: settings.seedTime)
+        let store: any CRMStore
+        if let path = self.database {
+            do {
+                store = try SQLiteCRMStore(path: path, seed: settings.seed, seededAt: settings.seedTime)
+            } catch {
+                throw .failed(error.description)
+            }
+        } else {
+            store = InMemoryCRMStore(seed: settings.seed, seededAt: settings.seedTime)
+        }
         return CRMService(store: store, policy: settings.policy, clock: settings.makeClock())
     }
 }

@@ -1,0 +1,376 @@
+import CRMDomain
+import Foundation
+import GRDB
+
+/// A durable `CRMStore` in one SQLite file (DESIGN §4): WAL, foreign keys, an index per ticket filter, and
+/// every use case with its audit event in one transaction. Several processes may share the file; writers wait
+/// for each other (busy timeout) instead of failing.
+public final class SQLiteCRMStore: CRMStore {
+    /// The schema version this build writes; a file from a newer version is refused untouched.
+    public static let schemaVersion = 1
+
+    private let pool: DatabasePool
+
+    /// Opens (creating, migrating and seeding when new) the database at `path`.
+    public init(path: String, seed: Seed = .demo(), seededAt: Timestamp) throws(SQLiteStoreError) {
+        try Self.checkFile(at: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            self.pool = try DatabasePool(path: path, configuration: configuration)
+            try self.pool.write { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if version == 0 { try SQLiteSchema.create(db, seed: seed, seededAt: seededAt) }
+            }
+        } catch let error as SQLiteStoreError {
+            throw error
+        } catch {
+            throw SQLiteStoreError.cannotOpen(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Refuses a directory or a file that is not a SQLite database before SQLite touches it.
+    private static func checkFile(at path: String) throws(SQLiteStoreError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue { throw .cannotOpen(path: path, reason: "it is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .cannotOpen(path: path, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        guard !header.isEmpty else { return }
+        guard header == Data("SQLite format 3\0".utf8) else { throw .notADatabase(path: path) }
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let version: Int
+        do {
+            version = try DatabaseQueue(path: path, configuration: readOnly).read { db in
+                try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            }
+        } catch {
+            throw .notADatabase(path: path)
+        }
+        guard version <= Self.schemaVersion else { throw .newerSchema(path: path, version: version) }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? error.description }
+        return String(describing: error)
+    }
+
+    // MARK: Users
+
+    public func accounts() async throws -> [UserAccount] {
+        try await self.pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT u.name, u.role, t.hash FROM users u LEFT JOIN tokens t ON t.user = u.name ORDER BY u.name")
+            var accounts: [String: UserAccount] = [:]
+            var order: [String] = []
+            for row in rows {
+                let name: String = row["name"]
+                if accounts[name] == nil {
+                    order.append(name)
+                    accounts[name] = UserAccount(
+                        user: User(name: name, role: Role(rawValue: row["role"]) ?? .agent), tokenHashes: [])
+                }
+                if let hash: Data = row["hash"] { accounts[name]?.tokenHashes.append(TokenHash(bytes: Array(hash))) }
+            }
+            return order.compactMap { accounts[$0] }
+        }
+    }
+
+    // MARK: Customers
+
+    public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
+        try await self.pool.read { db in
+            let items = try Row.fetchAll(
+                db, sql: "SELECT * FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
+            ).map(Self.customer)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    public func customer(_ id: CustomerID) async throws -> Customer? {
+        try await self.pool.read { db in try Self.fetchCustomer(db, id) }
+    }
+
+    public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
+        try await self.pool.write { db in
+            let recorded = try make(CustomerID(try Self.nextID(db, table: "customers")))
+            try Self.save(recorded.value, db, insert: true)
+            try Self.append(recorded.audit, db)
+            return recorded.value
+        }
+    }
+
+    public func updateCustomer(
+        _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
+    ) async throws -> Customer {
+        try await self.pool.write { db in
+            guard let customer = try Self.fetchCustomer(db, id) else { throw CRMError.notFound(entity: "customer/\(id)") }
+            guard let recorded = try change(customer) else { return customer }
+            try Self.save(recorded.value, db, insert: false)
+            try Self.append(recorded.audit, db)
+            return recorded.value
+        }
+    }
+
+    public func deleteCustomer(_ id: CustomerID, _ check: @Sendable (Customer, Int) throws -> AuditRecord) async throws {
+        try await self.pool.write { db in
+            guard let customer = try Self.fetchCustomer(db, id) else { throw CRMError.notFound(entity: "customer/\(id)") }
+            let tickets = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM tickets WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0
+            let record = try check(customer, tickets)
+            try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [id.rawValue])
+            try Self.append(record, db)
+        }
+    }
+
+    // MARK: Tickets
+
+    public func tickets(_ query: TicketQuery) async throws -> Page<Ticket> {
+        try await self.pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let customerID = query.customerID {
+                conditions.append("customer_id = ?")
+                arguments += [customerID.rawValue]
+            }
+            if let status = query.status {
+                conditions.append("status = ?")
+                arguments += [status.rawValue]
+            }
+            if let priority = query.priority {
+                conditions.append("priority = ?")
+                arguments += [priority.rawValue]
+            }
+            if let assignee = query.assignee {
+                if let name = assignee {
+                    conditions.append("assignee = ?")
+                    arguments += [name]
+                } else {
+                    conditions.append("assignee IS NULL")
+                }
+            }
+            if let tag = query.tag {
+                conditions.append("id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)")
+                arguments += [tag]
+            }
+            if let search = query.search {
+                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                conditions.append("(lower(subject) LIKE ? ESCAPE '\\' OR lower(description) LIKE ? ESCAPE '\\')")
+                arguments += [pattern, pattern]
+            }
+            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets" + whereClause, arguments: arguments) ?? 0
+            let items = try Row.fetchAll(
+                db, sql: "SELECT * FROM tickets\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
+                arguments: arguments + [query.limit, query.offset]
+            ).map(Self.ticket)
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+    }
+
+    public func ticket(_ id: TicketID) async throws -> Ticket? {
+        try await self.pool.read { db in try Self.fetchTicket(db, id) }
+    }
+
+    public func insertTicket(
+        for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
+    ) async throws -> Ticket {
+        try await self.pool.write { db in
+            let recorded = try make(TicketID(try Self.nextID(db, table: "tickets")), try Self.fetchCustomer(db, customerID))
+            try Self.save(recorded.value, db, insert: true)
+            try Self.append(recorded.audit, db)
+            return recorded.value
+        }
+    }
+
+    public func updateTicket(
+        _ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?
+    ) async throws -> Ticket {
+        try await self.pool.write { db in
+            guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
+            guard let recorded = try change(ticket) else { return ticket }
+            try Self.save(recorded.value, db, insert: false)
+            try Self.append(recorded.audit, db)
+            return recorded.value
+        }
+    }
+
+    public func deleteTicket(_ id: TicketID, _ check: @Sendable (Ticket) throws -> AuditRecord) async throws {
+        try await self.pool.write { db in
+            guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
+            let record = try check(ticket)
+            try db.execute(sql: "DELETE FROM tickets WHERE id = ?", arguments: [id.rawValue])
+            try Self.append(record, db)
+        }
+    }
+
+    // MARK: Notes
+
+    public func insertNote(
+        on ticketID: TicketID, _ make: @Sendable (NoteID, Ticket) throws -> Recorded<Note>
+    ) async throws -> Note {
+        try await self.pool.write { db in
+            guard let ticket = try Self.fetchTicket(db, ticketID) else {
+                throw CRMError.notFound(entity: "ticket/\(ticketID)")
+            }
+            let recorded = try make(NoteID(try Self.nextID(db, table: "notes")), ticket)
+            let note = recorded.value
+            try db.execute(
+                sql: "INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [note.id.rawValue, note.ticketID.rawValue, note.author, note.text, note.createdAt.iso8601])
+            try Self.append(recorded.audit, db)
+            return note
+        }
+    }
+
+    public func notes(on ticketID: TicketID) async throws -> [Note] {
+        try await self.pool.read { db in
+            guard try Self.fetchTicket(db, ticketID) != nil else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM notes WHERE ticket_id = ? ORDER BY id", arguments: [ticketID.rawValue]
+            ).map { row in
+                Note(
+                    id: NoteID(row["id"]), ticketID: TicketID(row["ticket_id"]), author: row["author"], text: row["text"],
+                    createdAt: Self.timestamp(row["created_at"]))
+            }
+        }
+    }
+
+    // MARK: Audit
+
+    public func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> {
+        try await self.pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let actor = query.actor {
+                conditions.append("actor = ?")
+                arguments += [actor]
+            }
+            if let entity = query.entity {
+                conditions.append("entity = ?")
+                arguments += [entity]
+            }
+            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events" + whereClause, arguments: arguments) ?? 0
+            let items = try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_events\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
+                arguments: arguments + [query.limit, query.offset]
+            ).map { row in
+                let changes = (try? JSONDecoder().decode([String: FieldChange].self, from: Data((row["changes"] as String).utf8))) ?? [:]
+                return AuditEvent(
+                    id: AuditEventID(row["id"]),
+                    record: AuditRecord(
+                        at: Self.timestamp(row["at"]), actor: row["actor"], action: row["action"], entity: row["entity"],
+                        changes: changes, via: Channel(rawValue: row["via"]) ?? .shell))
+            }
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+    }
+
+    // MARK: Rows
+
+    /// The next ID of a table: one past the highest ever used (AUTOINCREMENT never reuses IDs).
+    private static func nextID(_ db: Database, table: String) throws -> Int {
+        let used = try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table]) ?? 0
+        return used + 1
+    }
+
+    private static func append(_ record: AuditRecord, _ db: Database) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let changes = String(decoding: try encoder.encode(record.changes), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [record.at.iso8601, record.actor, record.action, record.entity, changes, record.via.rawValue])
+    }
+
+    private static func save(_ customer: Customer, _ db: Database, insert: Bool) throws {
+        let arguments: StatementArguments = [
+            customer.name, customer.email, customer.company, customer.createdAt.iso8601, customer.updatedAt.iso8601,
+            customer.id.rawValue,
+        ]
+        try db.execute(
+            sql: insert
+                ? "INSERT INTO customers (name, email, company, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?)"
+                : "UPDATE customers SET name = ?, email = ?, company = ?, created_at = ?, updated_at = ? WHERE id = ?",
+            arguments: arguments)
+    }
+
+    private static func save(_ ticket: Ticket, _ db: Database, insert: Bool) throws {
+        let arguments: StatementArguments = [
+            ticket.customerID.rawValue, ticket.subject, ticket.description, ticket.status.rawValue,
+            ticket.priority.rawValue, ticket.assignee, ticket.tags.joined(separator: ","), ticket.createdAt.iso8601,
+            ticket.updatedAt.iso8601, ticket.version, ticket.id.rawValue,
+        ]
+        try db.execute(
+            sql: insert
+                ? """
+                INSERT INTO tickets (customer_id, subject, description, status, priority, assignee, tags, created_at,
+                    updated_at, version, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+                : """
+                UPDATE tickets SET customer_id = ?, subject = ?, description = ?, status = ?, priority = ?,
+                    assignee = ?, tags = ?, created_at = ?, updated_at = ?, version = ? WHERE id = ?
+                """,
+            arguments: arguments)
+        try db.execute(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?", arguments: [ticket.id.rawValue])
+        for tag in ticket.tags {
+            try db.execute(sql: "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", arguments: [tag, ticket.id.rawValue])
+        }
+    }
+
+    private static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
+        try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id.rawValue]).map(Self.customer)
+    }
+
+    private static func fetchTicket(_ db: Database, _ id: TicketID) throws -> Ticket? {
+        try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [id.rawValue]).map(Self.ticket)
+    }
+
+    private static func customer(_ row: Row) -> Customer {
+        Customer(
+            id: CustomerID(row["id"]), name: row["name"], email: row["email"], company: row["company"],
+            createdAt: Self.timestamp(row["created_at"]), updatedAt: Self.timestamp(row["updated_at"]))
+    }
+
+    private static func ticket(_ row: Row) -> Ticket {
+        let tags: String = row["tags"]
+        return Ticket(
+            id: TicketID(row["id"]), customerID: CustomerID(row["customer_id"]), subject: row["subject"],
+            description: row["description"], status: TicketStatus(rawValue: row["status"]) ?? .open,
+            priority: Priority(rawValue: row["priority"]) ?? .normal, assignee: row["assignee"],
+            tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
+            createdAt: Self.timestamp(row["created_at"]), updatedAt: Self.timestamp(row["updated_at"]),
+            version: row["version"])
+    }
+
+    private static func timestamp(_ text: String) -> Timestamp {
+        Timestamp(iso8601: text) ?? Timestamp(secondsSince1970: 0)
+    }
+}
+
+/// Why a SQLite file could not be used; each a one-line message.
+public enum SQLiteStoreError: Error, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case notADatabase(path: String)
+    case newerSchema(path: String, version: Int)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open database '\(path)': \(reason)"
+        case .notADatabase(let path): "'\(path)' is not a SQLite database; refusing to touch it"
+        case .newerSchema(let path, let version):
+            "'\(path)' was written by a newer crm (schema \(version), this crm knows \(SQLiteCRMStore.schemaVersion)); refusing to touch it"
+        }
+    }
+}

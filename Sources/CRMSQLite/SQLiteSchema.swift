@@ -1,0 +1,54 @@
+import CRMDomain
+import Foundation
+import GRDB
+
+/// The schema (version 1) and the seed data of a new database.
+enum SQLiteSchema {
+    static func create(_ db: Database, seed: Seed, seededAt: Timestamp) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL);
+                CREATE TABLE tokens (hash BLOB PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE);
+                CREATE TABLE customers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, email TEXT NOT NULL, company TEXT,
+                    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+                CREATE TABLE tickets (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, customer_id INTEGER NOT NULL REFERENCES customers(id),
+                    subject TEXT NOT NULL, description TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL,
+                    assignee TEXT, tags TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                    version INTEGER NOT NULL);
+                CREATE INDEX tickets_by_customer ON tickets(customer_id, id);
+                CREATE INDEX tickets_by_status ON tickets(status, id);
+                CREATE INDEX tickets_by_priority ON tickets(priority, id);
+                CREATE INDEX tickets_by_assignee ON tickets(assignee, id);
+                CREATE TABLE ticket_tags (
+                    tag TEXT NOT NULL, ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+                    PRIMARY KEY (tag, ticket_id)) WITHOUT ROWID;
+                CREATE INDEX ticket_tags_by_ticket ON ticket_tags(ticket_id);
+                CREATE TABLE notes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+                    author TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL);
+                CREATE INDEX notes_by_ticket ON notes(ticket_id, id);
+                CREATE TABLE audit_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                    entity TEXT NOT NULL, changes TEXT NOT NULL, via TEXT NOT NULL);
+                CREATE INDEX audit_by_entity ON audit_events(entity, id);
+                CREATE INDEX audit_by_actor ON audit_events(actor, id);
+                """)
+        for account in seed.accounts {
+            try db.execute(
+                sql: "INSERT INTO users (name, role) VALUES (?, ?)", arguments: [account.user.name, account.user.role.rawValue])
+            for hash in account.tokenHashes {
+                try db.execute(
+                    sql: "INSERT INTO tokens (hash, user) VALUES (?, ?)", arguments: [Data(hash.bytes), account.user.name])
+            }
+        }
+        for customer in seed.customers {
+            try db.execute(
+                sql: "INSERT INTO customers (name, email, company, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [customer.name, customer.email, customer.company, seededAt.iso8601, seededAt.iso8601])
+        }
+        try db.execute(sql: "PRAGMA user_version = \(SQLiteCRMStore.schemaVersion)")
+    }
+}
