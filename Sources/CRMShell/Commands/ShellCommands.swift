@@ -49,7 +49,7 @@ enum ShellCommands {
         let permissions = session.service.permissions(of: session.caller)
         func line(_ command: CommandSpec) -> String {
             let denied = command.permission.map { !permissions.contains($0) } ?? false
-            return (denied ? "* " : "  ") + command.usage.padding(toLength: 58, withPad: " ", startingAt: 0)
+            return (denied ? "* " : "  ") + command.usage.padded(to: 58)
                 + " " + command.summary.prefix { $0 != "." }
         }
         guard let noun = words.first else {

@@ -1,20 +1,20 @@
 /// Matches words against the command table and binds arguments and flags.
 public struct CommandParser: Sendable {
     public let commands: [CommandSpec]
+    /// The first words of all commands (`ticket`, `customer`, `help`, …), in table order.
+    public let nouns: [String]
+    private let families: [String: [CommandSpec]]
 
     public init(commands: [CommandSpec]) {
         self.commands = commands
-    }
-
-    /// The first words of all commands (`ticket`, `customer`, `help`, …).
-    public var nouns: [String] {
         var seen = Set<String>()
-        return self.commands.map { $0.path[0] }.filter { seen.insert($0).inserted }
+        self.nouns = commands.map { $0.path[0] }.filter { seen.insert($0).inserted }
+        self.families = Dictionary(grouping: commands) { $0.path[0] }
     }
 
     /// The commands whose first word is `noun`.
     public func commands(under noun: String) -> [CommandSpec] {
-        self.commands.filter { $0.path[0] == noun }
+        self.families[noun] ?? []
     }
 
     /// The command named by the leading words, and how many words its name took.
@@ -55,8 +55,9 @@ public struct CommandParser: Sendable {
             if word == "--help" { return .help(command) }
             if word.hasPrefix("--") && word.count > 2 {
                 let body = word.dropFirst(2)
-                let name = String(body.prefix { $0 != "=" })
-                let inline = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
+                let equals = body.firstIndex(of: "=")
+                let name = String(body[..<(equals ?? body.endIndex)])
+                let inline = equals.map { String(body[body.index(after: $0)...]) }
                 guard let flag = command.flags.first(where: { $0.name == name }) else {
                     let known = command.flags.map { "--" + $0.name }
                     throw ShellError.usage(

@@ -111,7 +111,7 @@ public struct CommandSpec: Sendable {
             lines.append("flags:")
             let width = self.flags.map { $0.name.count }.max() ?? 0
             for flag in self.flags {
-                lines.append("  --\(flag.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(flag.help)")
+                lines.append("  --\(flag.name.padded(to: width))  \(flag.help)")
             }
         }
         if let permission = self.permission {

@@ -58,8 +58,7 @@ struct Renderer: Sendable {
         case .table:
             let width = fields.map(\.count).max() ?? 0
             return zip(fields, entity.values).map { field, value in
-                value.isEmpty
-                    ? field + ":\n" : (field + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value + "\n"
+                value.isEmpty ? field + ":\n" : (field + ":").padded(to: width + 2) + value + "\n"
             }.joined()
         }
     }
@@ -76,13 +75,8 @@ struct Renderer: Sendable {
         func line(_ cells: [String]) -> String {
             var text = ""
             for (index, cell) in cells.enumerated() {
-                if index == cells.count - 1 {
-                    text += cell
-                } else {
-                    text += cell + String(repeating: " ", count: widths[index] - cell.count + 2)
-                }
+                text += index == cells.count - 1 ? cell : cell.padded(to: widths[index] + 2)
             }
-            while text.last == " " { text.removeLast() }
             return text + "\n"
         }
         return line(header) + rows.map(line).joined()
@@ -109,5 +103,13 @@ private struct AnyEncodable: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         try self.base.encode(to: encoder)
+    }
+}
+
+extension String {
+    /// The string followed by spaces up to `width` characters.
+    func padded(to width: Int) -> String {
+        let count = self.count
+        return count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
