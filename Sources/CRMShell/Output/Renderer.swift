@@ -77,6 +77,7 @@ struct Renderer: Sendable {
             for (index, cell) in cells.enumerated() {
                 text += index == cells.count - 1 ? cell : cell.padded(to: widths[index] + 2)
             }
+            while text.last == " " { text.removeLast() }
             return text + "\n"
         }
         return line(header) + rows.map(line).joined()
