@@ -127,7 +127,7 @@ public final class SQLiteCRMStore: CRMStore {
             let tickets = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM tickets WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0
             let record = try check(customer, tickets)
-            try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [id.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").execute(arguments: [id.rawValue])
             try Self.append(record, db)
         }
     }
@@ -209,7 +209,7 @@ public final class SQLiteCRMStore: CRMStore {
         try await self.pool.write { db in
             guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
             let record = try check(ticket)
-            try db.execute(sql: "DELETE FROM tickets WHERE id = ?", arguments: [id.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM tickets WHERE id = ?").execute(arguments: [id.rawValue])
             try Self.append(record, db)
         }
     }
@@ -225,9 +225,9 @@ public final class SQLiteCRMStore: CRMStore {
             }
             let recorded = try make(NoteID(try Self.nextID(db, table: "notes")), ticket)
             let note = recorded.value
-            try db.execute(
-                sql: "INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [note.id.rawValue, note.ticketID.rawValue, note.author, note.text, note.createdAt.iso8601])
+            try Self.run(
+                db, "INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                [note.id.rawValue, note.ticketID.rawValue, note.author, note.text, note.createdAt.iso8601])
             try Self.append(recorded.audit, db)
             return note
         }
@@ -279,9 +279,15 @@ public final class SQLiteCRMStore: CRMStore {
 
     // MARK: Rows
 
+    /// Runs a write statement, compiled once per connection.
+    private static func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     /// The next ID of a table: one past the highest ever used (AUTOINCREMENT never reuses IDs).
     private static func nextID(_ db: Database, table: String) throws -> Int {
-        let used = try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table]) ?? 0
+        let used = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = ?"), arguments: [table]) ?? 0
         return used + 1
     }
 
@@ -289,9 +295,9 @@ public final class SQLiteCRMStore: CRMStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let changes = String(decoding: try encoder.encode(record.changes), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [record.at.iso8601, record.actor, record.action, record.entity, changes, record.via.rawValue])
+        try Self.run(
+            db, "INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES (?, ?, ?, ?, ?, ?)",
+            [record.at.iso8601, record.actor, record.action, record.entity, changes, record.via.rawValue])
     }
 
     private static func save(_ customer: Customer, _ db: Database, insert: Bool) throws {
@@ -299,11 +305,11 @@ public final class SQLiteCRMStore: CRMStore {
             customer.name, customer.email, customer.company, customer.createdAt.iso8601, customer.updatedAt.iso8601,
             customer.id.rawValue,
         ]
-        try db.execute(
-            sql: insert
+        try Self.run(
+            db, insert
                 ? "INSERT INTO customers (name, email, company, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?)"
                 : "UPDATE customers SET name = ?, email = ?, company = ?, created_at = ?, updated_at = ? WHERE id = ?",
-            arguments: arguments)
+            arguments)
     }
 
     private static func save(_ ticket: Ticket, _ db: Database, insert: Bool) throws {
@@ -312,8 +318,8 @@ public final class SQLiteCRMStore: CRMStore {
             ticket.priority.rawValue, ticket.assignee, ticket.tags.joined(separator: ","), ticket.createdAt.iso8601,
             ticket.updatedAt.iso8601, ticket.version, ticket.id.rawValue,
         ]
-        try db.execute(
-            sql: insert
+        try Self.run(
+            db, insert
                 ? """
                 INSERT INTO tickets (customer_id, subject, description, status, priority, assignee, tags, created_at,
                     updated_at, version, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -322,19 +328,21 @@ public final class SQLiteCRMStore: CRMStore {
                 UPDATE tickets SET customer_id = ?, subject = ?, description = ?, status = ?, priority = ?,
                     assignee = ?, tags = ?, created_at = ?, updated_at = ?, version = ? WHERE id = ?
                 """,
-            arguments: arguments)
-        try db.execute(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?", arguments: [ticket.id.rawValue])
+            arguments)
+        try db.cachedStatement(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?").execute(arguments: [ticket.id.rawValue])
         for tag in ticket.tags {
-            try db.execute(sql: "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", arguments: [tag, ticket.id.rawValue])
+            try db.cachedStatement(sql: "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)").execute(arguments: [tag, ticket.id.rawValue])
         }
     }
 
     private static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
-        try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id.rawValue]).map(Self.customer)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [id.rawValue])
+            .map(Self.customer)
     }
 
     private static func fetchTicket(_ db: Database, _ id: TicketID) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [id.rawValue]).map(Self.ticket)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [id.rawValue])
+            .map(Self.ticket)
     }
 
     private static func customer(_ row: Row) -> Customer {
