@@ -53,6 +53,7 @@ let package = Package(
         ),
         .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMSQLite"]),
         .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMDomain"]),
+        .testTarget(name: "CRMSQLiteTests", dependencies: ["CRMSQLite", "CRMDomain", "CRMShell"]),
         .testTarget(
             name: "CRMAPITests",
             dependencies: [

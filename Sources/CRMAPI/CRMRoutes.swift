@@ -173,11 +173,20 @@ struct CRMRoutes: Sendable {
     }
 }
 
-/// `GET /api/me`.
+/// `GET /api/me`: `role` is null for an anonymous caller (the key is always there, as the OpenAPI schema says).
 struct Me: Encodable {
     let user: String
     let role: String?
     let permissions: [String]
+
+    enum CodingKeys: String, CodingKey { case user, role, permissions }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.user, forKey: .user)
+        try container.encode(self.role, forKey: .role)
+        try container.encode(self.permissions, forKey: .permissions)
+    }
 }
 
 /// A positive integer ID from the path; anything else is 404 for that entity.

@@ -17,15 +17,17 @@ enum JSONBody {
         } catch {
             throw APIError.malformedJSON(data.isEmpty ? "the body is empty" : "syntax error")
         }
-        guard parsed is [String: Any] else { throw APIError.validation(field: "body", "must be a JSON object") }
+        guard let object = parsed as? [String: Any] else {
+            throw APIError.validation(field: "body", "must be a JSON object")
+        }
         do {
             return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as DecodingError {
-            throw Self.apiError(for: error)
+            throw Self.apiError(for: error, in: object)
         }
     }
 
-    private static func apiError(for error: DecodingError) -> APIError {
+    private static func apiError(for error: DecodingError, in object: [String: Any]) -> APIError {
         func name(_ path: [any CodingKey]) -> String {
             path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
@@ -36,6 +38,14 @@ enum JSONBody {
             return .validation(field: name(context.codingPath), "must not be null")
         case .typeMismatch(let type, let context):
             return .validation(field: name(context.codingPath), "must be \(Self.describe(type))")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // corelibs-foundation's JSONDecoder reports a number that doesn't fit the Int it wants (1.5, 1e30)
+            // as "not valid JSON" with no coding path; the body did parse, so name the number that can't be one.
+            let key = object.keys.sorted().first { key in
+                (object[key] as? Double).map { Int(exactly: $0) == nil } ?? false
+            }
+            return key.map { .validation(field: $0, "must be an integer") }
+                ?? .validation(field: "body", context.debugDescription)
         case .dataCorrupted(let context):
             return .validation(field: name(context.codingPath), context.debugDescription)
         @unknown default:

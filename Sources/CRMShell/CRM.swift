@@ -17,6 +17,22 @@ struct CRM: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Serve.self])
 
+    /// ArgumentParser's own entry point, except that bad process flags exit with 2 (DESIGN §5.5), not sysexits' 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(ExitStatus.usage.rawValue))
+        }
+    }
+
     @Option(name: .customLong("token"), help: "Log in with this API token first (or set CRM_TOKEN).")
     var token: String?
 

@@ -99,7 +99,9 @@ public final class ScriptRunner {
 
     static func lines(of path: String) -> [String]? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so split on both line endings explicitly.
+        var lines = String(decoding: data, as: UTF8.self)
+            .split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
             .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         if lines.last == "" { lines.removeLast() }
         return lines

@@ -1,0 +1,171 @@
+import CRMAPI
+import CRMDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+/// GET /openapi.json describes exactly the routes of DESIGN §6.1 and §6.2, and everything it describes is served.
+@Suite("OpenAPI")
+struct OpenAPITests {
+    /// DESIGN §6.1 and §6.2, as (method, OpenAPI path).
+    static let designRoutes: [(String, String)] = [
+        // §6.1
+        ("get", "/health"),
+        ("get", "/api/customers/{id}"),
+        ("get", "/api/tickets"),
+        ("post", "/api/tickets"),
+        ("patch", "/api/tickets/{id}"),
+        ("post", "/api/notes/{ticket_id}"),
+        // §6.2
+        ("get", "/openapi.json"),
+        ("get", "/api/me"),
+        ("get", "/api/customers"),
+        ("post", "/api/customers"),
+        ("patch", "/api/customers/{id}"),
+        ("delete", "/api/customers/{id}"),
+        ("get", "/api/tickets/{id}"),
+        ("delete", "/api/tickets/{id}"),
+        ("get", "/api/tickets/{id}/notes"),
+        ("post", "/api/tickets/{id}/notes"),
+        ("get", "/api/tickets/{id}/history"),
+        ("get", "/api/audit"),
+    ]
+
+    static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+    /// `/api/notes/{ticket_id}` → `/api/notes/{}`: parameter names don't change the route.
+    static func shape(_ path: String) -> String {
+        path.replacingOccurrences(of: #"\{[^}]*\}"#, with: "{}", options: .regularExpression)
+    }
+
+    static func document(_ world: APIWorld) async throws -> [String: Any] {
+        let reply = try await world.test { api in try await api.get("/openapi.json") }
+        #expect(reply.status == 200)
+        #expect(reply.header("Content-Type")?.hasPrefix("application/json") == true)
+        return try #require(reply.object, "not a JSON object: \(reply)")
+    }
+
+    /// Every (method, path) the document describes.
+    static func operations(_ document: [String: Any]) throws -> [(String, String)] {
+        let paths = try #require(document["paths"] as? [String: Any])
+        return try paths.keys.sorted().flatMap { path in
+            let item = try #require(paths[path] as? [String: Any])
+            return item.keys.filter { Self.methods.contains($0) }.sorted().map { ($0, path) }
+        }
+    }
+
+    @Test("the document is OpenAPI 3.1")
+    func version() async throws {
+        let document = try await Self.document(try await APIWorld.make())
+        let version = try #require(document["openapi"] as? String)
+        #expect(version.hasPrefix("3.1"))
+        #expect((document["info"] as? [String: Any])?["title"] as? String != nil)
+        #expect((document["info"] as? [String: Any])?["version"] as? String != nil)
+    }
+
+    @Test("every route of DESIGN §6 is described, and nothing else")
+    func describesTheDesign() async throws {
+        let document = try await Self.document(try await APIWorld.make())
+        let described = Set(try Self.operations(document).map { "\($0.0) \(Self.shape($0.1))" })
+        let designed = Set(Self.designRoutes.map { "\($0.0) \(Self.shape($0.1))" })
+        #expect(designed.subtracting(described).isEmpty, "not described: \(designed.subtracting(described).sorted())")
+        #expect(described.subtracting(designed).isEmpty, "not in DESIGN §6: \(described.subtracting(designed).sorted())")
+        let paths = try #require(document["paths"] as? [String: Any])
+        #expect(paths.keys.allSatisfy { !$0.contains(":") && $0.hasPrefix("/") }, "\(paths.keys.sorted())")
+    }
+
+    @Test("every operation is well formed: responses, parameters and resolvable schema references")
+    func wellFormed() async throws {
+        let document = try await Self.document(try await APIWorld.make())
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        var operationIDs: [String] = []
+        for (method, path) in try Self.operations(document) {
+            let operation = try #require((paths[path] as? [String: Any])?[method] as? [String: Any])
+            let responses = try #require(operation["responses"] as? [String: Any], "\(method) \(path)")
+            #expect(responses.keys.contains { $0.hasPrefix("2") }, "\(method) \(path) has no success response")
+            if let id = operation["operationId"] as? String { operationIDs.append(id) }
+            // Every {name} in the path is a declared path parameter, and vice versa.
+            let names = Set(
+                path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+            let parameters = operation["parameters"] as? [[String: Any]] ?? []
+            let declared = Set(parameters.filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String })
+            #expect(names == declared, "\(method) \(path): path parameters \(declared.sorted())")
+            if method == "post" || method == "patch" {
+                #expect(operation["requestBody"] != nil, "\(method) \(path) has no requestBody")
+            }
+        }
+        #expect(Set(operationIDs).count == operationIDs.count, "duplicate operationIds")
+        // Every $ref anywhere points at a schema that exists.
+        func references(_ value: Any) -> [String] {
+            if let object = value as? [String: Any] {
+                return object.flatMap { key, value in key == "$ref" ? [value as? String ?? "?"] : references(value) }
+            }
+            if let array = value as? [Any] { return array.flatMap(references) }
+            return []
+        }
+        let refs = references(document)
+        #expect(!refs.isEmpty)
+        for ref in refs {
+            let name = ref.replacingOccurrences(of: "#/components/schemas/", with: "")
+            #expect(ref.hasPrefix("#/components/schemas/") && schemas[name] != nil, "dangling \(ref)")
+        }
+        // The Ticket schema names the fields of §3.1.
+        let ticket = try #require(schemas["Ticket"] as? [String: Any])
+        let properties = Set((ticket["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        #expect(properties == RouterTests.ticketKeys)
+    }
+
+    @Test("every described operation is served (admin, ids = 1)")
+    func everyOperationIsServed() async throws {
+        let world = try await APIWorld.make()
+        let ticket = try await world.ticket()
+        try await world.service.addNote(to: ticket.id, text: "a note", by: world.admin)
+        let document = try await Self.document(world)
+        let paths = try #require(document["paths"] as? [String: Any])
+        let operations = try Self.operations(document)
+        #expect(operations.count == Self.designRoutes.count)
+        var documented: [String: Set<String>] = [:]
+        for (method, path) in operations {
+            let operation = (paths[path] as? [String: Any])?[method] as? [String: Any]
+            documented["\(method) \(path)"] = Set((operation?["responses"] as? [String: Any] ?? [:]).keys)
+        }
+        let statuses = documented
+        try await world.test { api in
+            // Reads first, so the ticket and customer are still there; then writes; deletes last.
+            let order = ["get": 0, "post": 1, "patch": 2, "delete": 3]
+            for (method, path) in operations.sorted(by: { order[$0.0, default: 9] < order[$1.0, default: 9] }) {
+                let concrete = path.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)
+                let request = Req(
+                    HTTPRequest.Method(method.uppercased())!, concrete, token: Token.admin,
+                    json: method == "post" || method == "patch" ? "{}" : nil)
+                let reply = try await api.send(request)
+                #expect(!reply.isRouteNotFound, "\(method) \(path) → \(reply)")
+                #expect(reply.status < 500, "\(method) \(path) → \(reply)")
+                if method == "get" {
+                    #expect(statuses["\(method) \(path)"]?.contains(String(reply.status)) == true, "\(method) \(path) answered undocumented \(reply.status)")
+                    #expect(reply.status == 200, "\(method) \(path) → \(reply)")
+                }
+            }
+            // The original's paths also answer with a trailing slash.
+            for (method, path) in Self.designRoutes.prefix(6) {
+                let concrete = path.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression) + "/"
+                let reply = try await api.send(
+                    Req(HTTPRequest.Method(method.uppercased())!, concrete, token: Token.admin,
+                        json: method == "get" ? nil : "{}"))
+                #expect(!reply.isRouteNotFound, "\(method) \(concrete) → \(reply)")
+            }
+        }
+    }
+
+    @Test("the route-not-found answer is recognisable (so the test above can fail)")
+    func routeNotFoundIsDetected() async throws {
+        let world = try await APIWorld.make()
+        let reply = try await world.test { api in try await api.get("/api/tickets/1/nothing-here", token: Token.admin) }
+        #expect(reply.isRouteNotFound, "\(reply)")
+        let known = try await world.test { api in try await api.get("/api/tickets/1", token: Token.admin) }
+        #expect(known.status == 404)
+        #expect(!known.isRouteNotFound, "a missing ticket is not a missing route: \(known)")
+    }
+}

@@ -1,0 +1,717 @@
+import CRMAPI
+import CRMDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Worlds
+
+/// The instant every test world starts at (DESIGN §3.6 example).
+let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
+let t0Text = "2025-01-06T09:00:00Z"
+
+/// The seeded tokens (DESIGN §3.4).
+enum Token {
+    static let agent = "agent123"
+    static let admin = "admin123"
+}
+
+/// A fresh seeded in-memory store and the service over it, with a stepping clock.
+struct APIWorld: Sendable {
+    let store: InMemoryCRMStore
+    let service: CRMService
+    /// The seeded users acting from the shell, for setting up and checking state beside the HTTP layer.
+    let agent: Caller
+    let admin: Caller
+
+    static func make(publicTickets: Bool = true) async throws -> APIWorld {
+        let store = InMemoryCRMStore(seed: .demo(), seededAt: t0)
+        let service = CRMService(
+            store: store, policy: AccessPolicy(publicTickets: publicTickets), clock: SteppingClock(start: t0))
+        return APIWorld(
+            store: store, service: service, agent: try await service.login(token: Token.agent, via: .shell),
+            admin: try await service.login(token: Token.admin, via: .shell))
+    }
+
+    /// Runs `body` against the router in memory (no sockets), or against a live server on a free port.
+    func test<Value: Sendable>(
+        _ mode: Mode = .router, _ body: @Sendable (RouterDriver) async throws -> Value
+    ) async throws -> Value {
+        let app = Application(router: buildRouter(service: self.service))
+        return try await app.test(mode == .router ? .router : .live) { client in
+            try await body(RouterDriver(client: client))
+        }
+    }
+
+    enum Mode: String, Sendable, CaseIterable, CustomTestStringConvertible {
+        case router, live
+        var testDescription: String { self.rawValue }
+    }
+
+    /// Opens a ticket from the shell side (as admin unless told otherwise).
+    @discardableResult
+    func ticket(_ subject: String = "Printer on fire", customer: Int = 1, by caller: Caller? = nil) async throws
+        -> Ticket
+    {
+        try await self.service.createTicket(
+            NewTicket(customerID: CustomerID(customer), subject: subject), by: caller ?? self.admin)
+    }
+
+    /// Every audit event, oldest first, read straight from the store.
+    func auditEvents() async throws -> [AuditEvent] {
+        try await self.store.auditEvents(AuditQuery(limit: 1_000_000)).items
+    }
+
+    /// Every ticket, by ID.
+    func tickets() async throws -> [Ticket] {
+        try await self.store.tickets(TicketQuery(limit: 1_000_000)).items
+    }
+}
+
+// MARK: - Requests and replies
+
+/// One HTTP request as the tests describe it.
+struct Req: Sendable {
+    var method: HTTPRequest.Method
+    var path: String
+    var headers: [(String, String)] = []
+    var body: Data?
+
+    init(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil,
+        headers: [(String, String)] = [], body: Data? = nil)
+    {
+        self.method = method
+        self.path = path
+        if let token { self.headers.append(("Authorization", "Bearer \(token)")) }
+        self.headers += headers
+        if let json {
+            self.body = Data(json.utf8)
+            self.headers.append(("Content-Type", "application/json"))
+        } else if let body {
+            self.body = body
+            self.headers.append(("Content-Type", "application/json"))
+        }
+    }
+}
+
+/// One HTTP response, however it was obtained.
+struct Reply: Sendable, CustomStringConvertible {
+    let status: Int
+    /// Lower-cased names; repeated fields joined with ", ".
+    let headers: [String: String]
+    let body: Data
+
+    func header(_ name: String) -> String? { self.headers[name.lowercased()] }
+
+    var text: String { String(decoding: self.body, as: UTF8.self) }
+
+    /// The body parsed as JSON, nil when it is not JSON.
+    var json: Any? { try? JSONSerialization.jsonObject(with: self.body, options: [.fragmentsAllowed]) }
+    var object: [String: Any]? { self.json as? [String: Any] }
+    var array: [[String: Any]]? { self.json as? [[String: Any]] }
+
+    /// `error.code` and `error.message` of an error body.
+    var errorCode: String? { (self.object?["error"] as? [String: Any])?["code"] as? String }
+    var errorMessage: String? { (self.object?["error"] as? [String: Any])?["message"] as? String }
+
+    /// Whether the body is exactly `{"error": {"code": String, "message": String[, "allowed": [String]]}}`.
+    var hasErrorShape: Bool {
+        guard let object = self.object, object.count == 1, let error = object["error"] as? [String: Any] else {
+            return false
+        }
+        guard let code = error["code"] as? String, !code.isEmpty, let message = error["message"] as? String,
+            !message.isEmpty
+        else { return false }
+        let extra = Set(error.keys).subtracting(["code", "message", "allowed"])
+        if let allowed = error["allowed"] { guard allowed is [String] else { return false } }
+        return extra.isEmpty
+    }
+
+    /// The no-route answer of the error middleware ("no route for …").
+    var isRouteNotFound: Bool {
+        self.status == 404 && (self.errorMessage?.hasPrefix("no route for") ?? false)
+    }
+
+    var description: String { "HTTP \(self.status) \(self.text.prefix(400))" }
+}
+
+/// Anything that can answer a `Req`.
+protocol HTTPDriver: Sendable {
+    func send(_ request: Req) async throws -> Reply
+}
+
+extension HTTPDriver {
+    func get(_ path: String, token: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+        try await self.send(Req(.get, path, token: token, headers: headers))
+    }
+
+    func post(_ path: String, _ json: String, token: String? = nil, headers: [(String, String)] = []) async throws
+        -> Reply
+    {
+        try await self.send(Req(.post, path, token: token, json: json, headers: headers))
+    }
+
+    func patch(_ path: String, _ json: String, token: String? = nil, headers: [(String, String)] = []) async throws
+        -> Reply
+    {
+        try await self.send(Req(.patch, path, token: token, json: json, headers: headers))
+    }
+
+    func delete(_ path: String, token: String? = nil) async throws -> Reply {
+        try await self.send(Req(.delete, path, token: token))
+    }
+
+    /// Creates a ticket over HTTP and returns its ID, recording an issue when that fails.
+    func createTicket(
+        _ subject: String = "Cannot log in", customer: Int = 1, token: String = Token.agent,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Int {
+        let reply = try await self.post(
+            "/api/tickets/", #"{"customer_id": \#(customer), "subject": "\#(subject)", "description": "d"}"#,
+            token: token)
+        try #require(reply.status == 201, "\(reply)", sourceLocation: sourceLocation)
+        return try #require(reply.object?["id"] as? Int, sourceLocation: sourceLocation)
+    }
+}
+
+/// Sends requests through HummingbirdTesting (in-memory router or its live client).
+struct RouterDriver: HTTPDriver {
+    let client: any TestClientProtocol
+
+    func send(_ request: Req) async throws -> Reply {
+        var fields = HTTPFields()
+        for (name, value) in request.headers {
+            fields.append(HTTPField(name: try #require(HTTPField.Name(name)), value: value))
+        }
+        let body = request.body.map { ByteBuffer(bytes: $0) }
+        let response = try await self.client.executeRequest(
+            uri: request.path, method: request.method, headers: fields, body: body)
+        var headers: [String: String] = [:]
+        for field in response.headers {
+            let name = field.name.canonicalName.lowercased()
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        return Reply(status: Int(response.status.code), headers: headers, body: Data(response.body.readableBytesView))
+    }
+}
+
+/// Sends each request over its own TCP connection from its own thread (never blocking the Swift concurrency
+/// pool, which the server in the same process needs).
+struct SocketDriver: HTTPDriver {
+    let host: String
+    let port: Int
+
+    init(host: String = "127.0.0.1", port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `http://127.0.0.1:PORT` → a driver.
+    init(address: String) throws {
+        let rest = try #require(address.split(separator: "//").last)
+        let parts = rest.split(separator: ":")
+        try #require(parts.count == 2, "address \(address)")
+        self.host = String(parts[0])
+        self.port = try #require(Int(parts[1].prefix { $0.isNumber }))
+    }
+
+    func send(_ request: Req) async throws -> Reply {
+        let host = self.host
+        let port = self.port
+        return try await onThread { try RawHTTP.exchange(host: host, port: port, request: request) }
+    }
+
+    /// Whether a TCP connection to the server is refused right now.
+    func connectionRefused() async throws -> Bool {
+        let host = self.host
+        let port = self.port
+        return try await onThread {
+            do {
+                let fd = try RawHTTP.connect(host: host, port: port)
+                close(fd)
+                return false
+            } catch let error as SocketError where error.errno == ECONNREFUSED {
+                return true
+            }
+        }
+    }
+}
+
+/// Runs blocking work on a dedicated thread.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}
+
+struct SocketError: Error, CustomStringConvertible {
+    let operation: String
+    let errno: Int32
+    var description: String { "\(self.operation): \(String(cString: strerror(self.errno))) (errno \(self.errno))" }
+}
+
+/// A minimal blocking HTTP/1.1 client: one request per connection, `Connection: close`.
+enum RawHTTP {
+    static func connect(host: String, port: Int) throws -> Int32 {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw SocketError(operation: "socket", errno: errno) }
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw SocketError(operation: "inet_pton \(host)", errno: EINVAL)
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                #if canImport(Glibc)
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                #else
+                Darwin.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                #endif
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw SocketError(operation: "connect \(host):\(port)", errno: code)
+        }
+        return fd
+    }
+
+    static func exchange(host: String, port: Int, request: Req) throws -> Reply {
+        let fd = try self.connect(host: host, port: port)
+        defer { close(fd) }
+        var head = "\(request.method.rawValue) \(request.path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
+        if let body = request.body { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        var outgoing = Data(head.utf8)
+        if let body = request.body { outgoing += body }
+        // The server may answer early (413) and close: stop sending then, and read what it said.
+        _ = outgoing.withUnsafeBytes { buffer -> Bool in
+            var sent = 0
+            while sent < buffer.count {
+                #if canImport(Glibc)
+                let flags = Int32(MSG_NOSIGNAL)
+                #else
+                let flags: Int32 = 0
+                #endif
+                let count = Glibc.send(fd, buffer.baseAddress! + sent, buffer.count - sent, flags)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                sent += count
+            }
+            return true
+        }
+        var incoming = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count > 0 {
+                incoming.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                break
+            } else if errno == EINTR {
+                continue
+            } else if errno == ECONNRESET && !incoming.isEmpty {
+                break
+            } else {
+                throw SocketError(operation: "recv \(request.method) \(request.path)", errno: errno)
+            }
+        }
+        return try self.parse(incoming)
+    }
+
+    static func parse(_ data: Data) throws -> Reply {
+        let separator = Data("\r\n\r\n".utf8)
+        let end = try #require(data.range(of: separator), "no end of headers in \(data.count) bytes")
+        let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        try #require(statusLine.count >= 2 && statusLine[0].hasPrefix("HTTP/1."), "status line \(statusLine)")
+        let status = try #require(Int(statusLine[1]))
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[name] = headers[name].map { $0 + ", " + value } ?? value
+        }
+        var body = Data(data[end.upperBound...])
+        if let length = headers["content-length"].flatMap({ Int($0) }) {
+            try #require(body.count >= length, "body cut short: \(body.count) of \(length) bytes")
+            body = body.prefix(length)
+        } else if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
+            body = try self.dechunk(body)
+        }
+        return Reply(status: status, headers: headers, body: Data(body))
+    }
+
+    private static func dechunk(_ data: Data) throws -> Data {
+        var output = Data()
+        var rest = data[...]
+        let crlf = Data("\r\n".utf8)
+        while true {
+            let lineEnd = try #require(rest.range(of: crlf), "bad chunk")
+            let sizeText = String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self)
+                .split(separator: ";").first.map(String.init) ?? ""
+            let size = try #require(Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), "chunk size")
+            rest = rest[lineEnd.upperBound...]
+            if size == 0 { return output }
+            output += rest.prefix(size)
+            rest = rest.dropFirst(size + 2)
+        }
+    }
+}
+
+// MARK: - JSON in expectations
+
+/// A JSON string literal for `text`.
+func jsonString(_ text: String) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: [text], options: [])
+    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+}
+
+/// `value` as an Int when it is a JSON number.
+func int(_ value: Any?) -> Int? { value as? Int }
+
+/// Whether `value` is JSON null.
+func isNull(_ value: Any?) -> Bool { value is NSNull }
+
+// MARK: - Principals
+
+/// The three kinds of caller.
+enum Who: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case anonymous, agent, admin
+
+    var token: String? {
+        switch self {
+        case .anonymous: nil
+        case .agent: Token.agent
+        case .admin: Token.admin
+        }
+    }
+
+    var principal: Principal {
+        switch self {
+        case .anonymous: .anonymous
+        case .agent: .user(User(name: "agent", role: .agent))
+        case .admin: .user(User(name: "admin", role: .admin))
+        }
+    }
+
+    var testDescription: String { self.rawValue }
+}
+
+// MARK: - Child processes
+
+/// Collects what a file descriptor yields (a pipe or a pty master) on its own thread.
+final class OutputCollector: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data = Data()
+    private var finished = false
+
+    init(fd: Int32) {
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = read(fd, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }  // EOF, or EIO once a pty's other end is closed
+                self.condition.lock()
+                self.data.append(contentsOf: buffer[0..<count])
+                self.condition.broadcast()
+                self.condition.unlock()
+            }
+            close(fd)
+            self.condition.lock()
+            self.finished = true
+            self.condition.broadcast()
+            self.condition.unlock()
+        }
+        thread.start()
+    }
+
+    /// Everything so far, with pty line endings normalized.
+    var text: String {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        return String(decoding: self.data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+    }
+
+    /// Blocks until `text` satisfies `match` (returning its result), the stream ends, or `timeout` passes.
+    func wait<T>(timeout: TimeInterval = 60, for match: (String) -> T?) -> T? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        while true {
+            let text = String(decoding: self.data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            if let result = match(text) { return result }
+            if self.finished { return nil }
+            if !self.condition.wait(until: deadline) { return match(text) }
+        }
+    }
+
+    /// Blocks until the stream ends (or `timeout`); whether it did.
+    func waitForEnd(timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        while !self.finished {
+            if !self.condition.wait(until: deadline) { return self.finished }
+        }
+        return true
+    }
+}
+
+/// A `crm` child process with stdin as a pipe we keep open.
+final class CRMProcess: @unchecked Sendable {
+    let process = Process()
+    let stdin = Pipe()
+    let stdout: OutputCollector
+    let stderr: OutputCollector
+    private let exited = DispatchSemaphore(value: 0)
+    /// The working directory (and state home) made for this process, removed with it.
+    let directory: URL
+
+    /// Starts `crm ARGUMENTS` in a fresh temporary directory (so no `.env` is read) with the `CRM_*` variables
+    /// cleared. With `stdoutIsTerminal`, stdout is a pseudo-terminal, so it is line-buffered as at a prompt
+    /// while stdin stays a pipe (script mode).
+    init(_ arguments: [String], stdoutIsTerminal: Bool = false) throws {
+        let executable = try crmExecutable()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("crm-api-tests-\(UUID().uuidString)")
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CRM_") }
+        environment["XDG_STATE_HOME"] = directory.path + "/state"
+        environment["NO_COLOR"] = "1"
+        self.process.executableURL = executable
+        self.process.arguments = arguments
+        self.process.environment = environment
+        self.process.currentDirectoryURL = directory
+        self.process.standardInput = self.stdin
+        let errorPipe = Pipe()
+        self.process.standardError = errorPipe
+        var childEnd: Int32 = -1
+        let outputFD: Int32
+        if stdoutIsTerminal {
+            let (master, slave) = try openPTY()
+            childEnd = slave
+            outputFD = master
+            self.process.standardOutput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        } else {
+            let outputPipe = Pipe()
+            self.process.standardOutput = outputPipe
+            outputFD = dup(outputPipe.fileHandleForReading.fileDescriptor)
+        }
+        let semaphore = self.exited
+        self.process.terminationHandler = { _ in semaphore.signal() }
+        try self.process.run()
+        if childEnd >= 0 { close(childEnd) }
+        if let pipe = self.process.standardOutput as? Pipe {
+            try? pipe.fileHandleForWriting.close()
+            try? pipe.fileHandleForReading.close()
+        }
+        try? errorPipe.fileHandleForWriting.close()
+        try? self.stdin.fileHandleForReading.close()
+        self.stdout = OutputCollector(fd: outputFD)
+        self.stderr = OutputCollector(fd: dup(errorPipe.fileHandleForReading.fileDescriptor))
+        try? errorPipe.fileHandleForReading.close()
+    }
+
+    deinit {
+        self.killIfRunning()
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    /// Writes one line to the child's stdin.
+    func send(_ line: String) {
+        self.stdin.fileHandleForWriting.write(Data((line + "\n").utf8))
+    }
+
+    func closeInput() {
+        try? self.stdin.fileHandleForWriting.close()
+    }
+
+    /// Waits (blocking) up to `timeout` for the process to exit; its status, or nil if it is still running.
+    func waitForExit(timeout: TimeInterval = 60) -> Int32? {
+        guard self.exited.wait(timeout: .now() + timeout) == .success else { return nil }
+        self.exited.signal()
+        return self.process.terminationStatus
+    }
+
+    /// The same, without blocking the concurrency pool.
+    func exitStatus(timeout: TimeInterval = 60) async throws -> Int32? {
+        try await onThread { self.waitForExit(timeout: timeout) }
+    }
+
+    /// SIGKILLs the process if it is still running (cleanup after a failed expectation).
+    func killIfRunning() {
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A pseudo-terminal pair in raw mode: (master, slave). The pty functions are looked up at run time, as the
+/// Glibc module does not export them.
+func openPTY() throws -> (Int32, Int32) {
+    func function<T>(_ name: String, as type: T.Type) throws -> T {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
+            throw SocketError(operation: "dlsym \(name)", errno: ENOSYS)
+        }
+        return unsafeBitCast(symbol, to: type)
+    }
+    let posixOpenpt = try function("posix_openpt", as: (@convention(c) (Int32) -> Int32).self)
+    let grantpt = try function("grantpt", as: (@convention(c) (Int32) -> Int32).self)
+    let unlockpt = try function("unlockpt", as: (@convention(c) (Int32) -> Int32).self)
+    let ptsnameR = try function(
+        "ptsname_r", as: (@convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32).self)
+    let master = posixOpenpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
+    guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0 else {
+        throw SocketError(operation: "posix_openpt", errno: errno)
+    }
+    var name = [CChar](repeating: 0, count: 256)
+    guard ptsnameR(master, &name, name.count) == 0 else { throw SocketError(operation: "ptsname_r", errno: errno) }
+    let slave = open(String(cString: name), O_RDWR | O_NOCTTY | O_CLOEXEC)
+    guard slave >= 0 else { throw SocketError(operation: "open pty", errno: errno) }
+    var settings = termios()
+    tcgetattr(slave, &settings)
+    cfmakeraw(&settings)
+    tcsetattr(slave, TCSANOW, &settings)
+    return (master, slave)
+}
+
+/// The `crm` executable built beside this test bundle (`swift build --build-tests` builds it).
+func crmExecutable() throws -> URL {
+    var folders: [URL] = []
+    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        folders.append(URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+    if let path = CommandLine.arguments.first, path.contains("/") {
+        folders.append(URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+    folders.append(Bundle.main.bundleURL)
+    folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    for folder in folders {
+        let candidate = folder.appendingPathComponent("crm")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            FileManager.default.isExecutableFile(atPath: candidate.path)
+        {
+            return candidate
+        }
+    }
+    Issue.record("no crm executable in \(folders.map(\.path)); build with `swift build --build-tests`")
+    throw CancellationError()
+}
+
+/// The package root (this file is Tests/CRMAPITests/Support.swift).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// A TCP socket listening on 127.0.0.1 on a free port: (descriptor, port).
+func listeningSocket() throws -> (Int32, Int) {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { throw SocketError(operation: "socket", errno: errno) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(fd, 16) == 0 else { throw SocketError(operation: "bind/listen", errno: errno) }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else { throw SocketError(operation: "getsockname", errno: errno) }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+/// Reads a child's output in order: each `next` waits for the pattern after the previous match.
+final class OutputCursor: @unchecked Sendable {
+    let collector: OutputCollector
+    private var offset = 0  // UTF-16 offset into the collected text
+
+    init(_ collector: OutputCollector) {
+        self.collector = collector
+    }
+
+    /// Blocks until `pattern` matches after the cursor; returns its capture groups (group 0 first) and moves on.
+    func next(_ pattern: String, timeout: TimeInterval = 60) -> [String]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        let start = self.offset
+        let found: ([String], Int)? = self.collector.wait(timeout: timeout) { text in
+            let string = text as NSString
+            guard start <= string.length,
+                let match = regex.firstMatch(in: text, range: NSRange(location: start, length: string.length - start))
+            else { return nil }
+            let groups = (0..<match.numberOfRanges).map {
+                match.range(at: $0).location == NSNotFound ? "" : string.substring(with: match.range(at: $0))
+            }
+            return (groups, match.range.location + match.range.length)
+        }
+        guard let found else { return nil }
+        self.offset = found.1
+        return found.0
+    }
+
+    /// The same, off the concurrency pool.
+    func awaitNext(_ pattern: String, timeout: TimeInterval = 60) async throws -> [String]? {
+        try await onThread { self.next(pattern, timeout: timeout) }
+    }
+}
+
+/// Runs a program to completion: (status, stdout, stderr).
+func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) async throws -> (Int32?, String, String) {
+    try await onThread {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        try? output.fileHandleForWriting.close()
+        try? error.fileHandleForWriting.close()
+        let out = OutputCollector(fd: dup(output.fileHandleForReading.fileDescriptor))
+        let err = OutputCollector(fd: dup(error.fileHandleForReading.fileDescriptor))
+        try? output.fileHandleForReading.close()
+        try? error.fileHandleForReading.close()
+        guard done.wait(timeout: .now() + timeout) == .success else {
+            kill(process.processIdentifier, SIGKILL)
+            return (nil, out.text, err.text + "\n(killed after \(timeout) s)")
+        }
+        _ = out.waitForEnd(timeout: 10)
+        _ = err.waitForEnd(timeout: 10)
+        return (process.terminationStatus, out.text, err.text)
+    }
+}

@@ -1,0 +1,77 @@
+import CRMDomain
+import CRMSQLite
+import Foundation
+import Testing
+
+@Suite("SQLite store: durability across opens, bad files")
+struct SQLiteStoreTests {
+    @Test("data, audit log and ID sequences continue after reopening the file")
+    func reopen() async throws {
+        let path = try temporaryFolder().appendingPathComponent("crm.sqlite").path
+        do {
+            let first = try await SQLiteFixture(path: path)
+            _ = try await first.service.createTicket(NewTicket(customerID: CustomerID(1), subject: "One"), by: first.agent)
+            let two = try await first.service.createTicket(
+                NewTicket(customerID: CustomerID(2), subject: "Two", tags: ["vip"]), by: first.agent)
+            _ = try await first.service.addNote(to: two.id, text: "hello", by: first.agent)
+            try await first.service.deleteTicket(two.id, by: first.admin)
+        }
+        let second = try await SQLiteFixture(path: path)
+        let tickets = try await second.service.listTickets(by: second.agent)
+        #expect(tickets.items.map(\.subject) == ["One"])
+        let three = try await second.service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Three"), by: second.agent)
+        #expect(three.id == TicketID(3), "a deleted ticket's ID is never reused")
+        let audit = try await second.service.auditLog(by: second.admin)
+        #expect(audit.items.map(\.action) == ["ticket.create", "ticket.create", "note.add", "ticket.delete", "ticket.create"])
+        #expect(audit.items.map(\.id.rawValue) == [1, 2, 3, 4, 5])
+        #expect(try await second.service.listCustomers(by: second.agent).total == 2, "seeded once, not again")
+    }
+
+    @Test("a directory is refused with a clear error")
+    func directory() throws {
+        let folder = try temporaryFolder()
+        #expect {
+            _ = try SQLiteCRMStore(path: folder.path, seededAt: t0)
+        } throws: { error in
+            String(describing: error).contains("is a directory")
+        }
+    }
+
+    @Test("a file that is not a SQLite database is refused and left untouched")
+    func notADatabase() throws {
+        let path = try temporaryFolder().appendingPathComponent("notes.txt").path
+        let original = Data("these are my notes, not a database\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: original)
+        #expect(throws: SQLiteStoreError.self) { _ = try SQLiteCRMStore(path: path, seededAt: t0) }
+        #expect(FileManager.default.contents(atPath: path) == original)
+    }
+
+    @Test("a database from a newer schema version is refused and left untouched")
+    func newerSchema() async throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("crm.sqlite").path
+        _ = try await SQLiteFixture(path: path)
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [path, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 99;"]
+        sqlite.standardOutput = Pipe()
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let before = FileManager.default.contents(atPath: path)
+        #expect {
+            _ = try SQLiteCRMStore(path: path, seededAt: t0)
+        } throws: { error in
+            String(describing: error).contains("newer crm (schema 99")
+        }
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    @Test("an unwritable location is a clear error")
+    func unwritable() throws {
+        #expect {
+            _ = try SQLiteCRMStore(path: "/proc/no-such-dir/crm.sqlite", seededAt: t0)
+        } throws: { error in
+            String(describing: error).hasPrefix("cannot open database")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import CRMDomain
+import CRMSQLite
+import Foundation
+
+let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
+
+/// A fresh temporary folder for one test.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("crm-sqlite-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A service over the SQLite file at `path`, logged-in callers included.
+struct SQLiteFixture {
+    let service: CRMService
+    let agent: Caller
+    let admin: Caller
+
+    init(path: String) async throws {
+        let store = try SQLiteCRMStore(path: path, seededAt: t0)
+        self.service = CRMService(store: store, clock: SteppingClock(start: t0))
+        self.agent = try await self.service.login(token: "agent123", via: .shell)
+        self.admin = try await self.service.login(token: "admin123", via: .shell)
+    }
+}
+
+/// The `crm` executable built next to the test bundle.
+func crmBinary() throws -> URL {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for folder in [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
+        let candidate = folder.appendingPathComponent("crm")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    throw CocoaError(.fileNoSuchFile)
+}
+
+/// Runs `crm` with arguments and stdin text; returns exit status, stdout and stderr.
+func runCRM(_ arguments: [String], input: String = "", in folder: URL) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = try crmBinary()
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    process.environment = ["HOME": folder.path, "PATH": "/usr/bin:/bin"]
+    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    let error = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+}

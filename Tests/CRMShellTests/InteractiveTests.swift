@@ -1,0 +1,489 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A `crm` process on a real pseudo-terminal: keys go in through the master side, the screen comes back out.
+final class PseudoTerminal {
+    let process = Process()
+    private let master: Int32
+    /// Every byte the terminal has shown so far.
+    private(set) var screen: [UInt8] = []
+    /// Where the next `waitFor` starts looking.
+    private var mark = 0
+    private var reachedEnd = false
+
+    struct Timeout: Error, CustomStringConvertible {
+        let waitingFor: String
+        let seen: String
+        var description: String { "timed out waiting for \(String(reflecting: self.waitingFor)); saw \(String(reflecting: self.seen))" }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(arguments: [String], environment: [String: String], directory: URL) throws {
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        var size = winsize(ws_row: 40, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&master, &slave, nil, nil, &size) == 0 else {
+            throw Failure(description: "openpty failed: errno \(errno)")
+        }
+        // Neither end may leak into other processes spawned concurrently; the child gets the slave via dup2.
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        self.master = master
+        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        self.process.executableURL = try Binary.crm()
+        self.process.arguments = arguments
+        self.process.environment = environment
+        self.process.currentDirectoryURL = directory
+        self.process.standardInput = terminal
+        self.process.standardOutput = terminal
+        self.process.standardError = terminal
+        do {
+            try self.process.run()
+        } catch {
+            close(slave)
+            close(master)
+            throw error
+        }
+        // Only the child holds the slave now, so its exit shows up as end of input on the master.
+        close(slave)
+    }
+
+    deinit {
+        if self.process.isRunning {
+            self.process.terminate()
+            self.process.waitUntilExit()
+        }
+        close(self.master)
+    }
+
+    /// Types `keys` (bytes as given: `\r` is Enter, `\t` Tab, `\u{03}` Ctrl-C, `\u{04}` Ctrl-D, `\u{1B}[A` Up).
+    func send(_ keys: String) throws {
+        var bytes = Array(keys.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(self.master, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failure(description: "write to the terminal failed: errno \(errno)")
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// Whether the terminal is in the line editor's raw mode: canonical input and echo off.
+    var isRaw: Bool {
+        var settings = termios()
+        guard tcgetattr(self.master, &settings) == 0 else { return false }
+        return settings.c_lflag & tcflag_t(ICANON) == 0 && settings.c_lflag & tcflag_t(ECHO) == 0
+    }
+
+    /// Waits until libedit is reading keys. It prints its prompt first and only then switches the terminal to raw
+    /// mode, so keys typed into that gap would be echoed twice (once by the terminal driver, once by libedit), as
+    /// they are for a person typing ahead. Tests type only once the editor is listening.
+    func waitUntilEditing(timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !self.isRaw {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0, !self.reachedEnd else { throw Timeout(waitingFor: "the line editor", seen: self.unread) }
+            _ = self.pump(milliseconds: 5)
+        }
+    }
+
+    /// Types `keys` into the line editor once it is listening.
+    func type(_ keys: String) throws {
+        try self.waitUntilEditing()
+        try self.send(keys)
+    }
+
+    /// Reads whatever the terminal shows within `milliseconds`; false at end of input.
+    private func pump(milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: self.master, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, milliseconds)
+        guard ready > 0 else { return true }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(self.master, &buffer, buffer.count)
+        if count > 0 {
+            self.screen += buffer[..<count]
+            return true
+        }
+        if count < 0 && (errno == EINTR || errno == EAGAIN) { return true }
+        // EIO (Linux) or 0: the child closed its side of the terminal.
+        self.reachedEnd = true
+        return false
+    }
+
+    /// The screen from the mark on, as text.
+    var unread: String { String(decoding: self.screen[self.mark...], as: UTF8.self) }
+
+    /// Waits (at most `timeout` seconds) until `text` shows after the mark; returns what showed up to and including
+    /// it and moves the mark past it.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10) throws -> String {
+        let needle = Array(text.utf8)
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let range = self.screen[self.mark...].firstRange(of: needle) {
+                let shown = String(decoding: self.screen[self.mark..<range.upperBound], as: UTF8.self)
+                self.mark = range.upperBound
+                return shown
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0, !self.reachedEnd else { throw Timeout(waitingFor: text, seen: self.unread) }
+            _ = self.pump(milliseconds: Int32(min(remaining, 0.5) * 1000) + 1)
+        }
+    }
+
+    /// The lines the terminal displays, from a small model of the screen: printable text overwrites at the cursor;
+    /// `\r`, `\n`, backspace and the CSI sequences libedit uses (cursor moves, erase, insert, delete) move or edit.
+    var displayedLines: (lines: [String], cursorRow: Int) {
+        var lines: [[Character]] = [[]]
+        var row = 0
+        var column = 0
+        func put(_ character: Character) {
+            while lines[row].count < column { lines[row].append(" ") }
+            if column < lines[row].count { lines[row][column] = character } else { lines[row].append(character) }
+            column += 1
+        }
+        let scalars = Array(String(decoding: self.screen, as: UTF8.self).unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            index += 1
+            switch scalar {
+            case "\r": column = 0
+            case "\n":
+                row += 1
+                if row == lines.count { lines.append([]) }
+            case "\u{08}": column = max(0, column - 1)
+            case "\u{07}": break
+            case "\u{1B}":
+                guard index < scalars.count else { break }
+                guard scalars[index] == "[" else {
+                    index += 1  // a two-character escape such as ESC = or ESC >
+                    break
+                }
+                index += 1
+                var parameters = ""
+                while index < scalars.count, !(0x40...0x7E).contains(scalars[index].value) {
+                    parameters.unicodeScalars.append(scalars[index])
+                    index += 1
+                }
+                guard index < scalars.count else { break }
+                let final = scalars[index]
+                index += 1
+                let number = Int(parameters.split(separator: ";").first ?? "") ?? 0
+                let count = max(number, 1)
+                switch final {
+                case "G": column = count - 1
+                case "C": column += count
+                case "D": column = max(0, column - count)
+                case "A": row = max(0, row - count)
+                case "B":
+                    row += count
+                    while lines.count <= row { lines.append([]) }
+                case "K":
+                    if number == 0 {
+                        if column < lines[row].count { lines[row].removeSubrange(column...) }
+                    } else if number == 2 {
+                        lines[row] = []
+                    } else {
+                        for position in 0..<min(column + 1, lines[row].count) { lines[row][position] = " " }
+                    }
+                case "J":
+                    if column < lines[row].count { lines[row].removeSubrange(column...) }
+                    if row + 1 < lines.count { lines.removeSubrange((row + 1)...) }
+                case "P":
+                    if column < lines[row].count {
+                        lines[row].removeSubrange(column..<min(column + count, lines[row].count))
+                    }
+                case "@":
+                    while lines[row].count < column { lines[row].append(" ") }
+                    lines[row].insert(contentsOf: repeatElement(" ", count: count), at: column)
+                default: break  // colors and modes change nothing we look at
+                }
+            default:
+                if scalar.value >= 0x20 && scalar.value != 0x7F { put(Character(scalar)) }
+            }
+        }
+        return (lines.map { String($0) }, row)
+    }
+
+    /// The line the cursor is on, as displayed.
+    var currentLine: String {
+        let display = self.displayedLines
+        return display.lines[display.cursorRow]
+    }
+
+    /// Waits (at most `timeout` seconds) until the line the cursor is on reads exactly `text`.
+    func waitForCurrentLine(_ text: String, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while self.currentLine != text {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0, !self.reachedEnd else {
+                throw Timeout(waitingFor: "current line \(String(reflecting: text))", seen: self.currentLine)
+            }
+            _ = self.pump(milliseconds: Int32(min(remaining, 0.5) * 1000) + 1)
+        }
+        // What is on the screen now has been looked at.
+        self.mark = self.screen.count
+    }
+
+    /// Reads until the child closes the terminal and exits (at most `timeout` seconds); its exit status.
+    func waitForExit(timeout: Double = 10) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !self.reachedEnd {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { throw Timeout(waitingFor: "exit", seen: self.unread) }
+            _ = self.pump(milliseconds: Int32(min(remaining, 0.5) * 1000) + 1)
+        }
+        self.process.waitUntilExit()
+        return self.process.terminationStatus
+    }
+}
+
+/// The interactive shell on a real terminal (DESIGN §5.1, §5.6, §5.7): banner and prompts, libedit editing,
+/// completion, history recall, Ctrl-C and Ctrl-D, and what the history file keeps.
+@Suite(.serialized)
+struct InteractiveTests {
+    /// A shell on a terminal in a fresh folder, with its own history file.
+    final class Shell {
+        let folder: TemporaryDirectory
+        let terminal: PseudoTerminal
+        var historyPath: String { self.folder.url.appendingPathComponent("history").path }
+
+        init(folder: TemporaryDirectory? = nil, extraArguments: [String] = []) throws {
+            let folder = try folder ?? TemporaryDirectory()
+            self.folder = folder
+            let environment = Binary.environment(
+                home: folder.path, extra: ["TERM": "xterm", "NO_COLOR": "1"])
+            self.terminal = try PseudoTerminal(
+                arguments: ["--history", folder.url.appendingPathComponent("history").path] + extraArguments,
+                environment: environment, directory: folder.url)
+        }
+
+        /// Waits for the banner and the first prompt.
+        func started() throws -> Shell {
+            try self.terminal.waitFor("crm 0.1.0 — type 'help' for commands, Tab to complete, Ctrl-D to leave")
+            try self.terminal.waitFor("crm> ")
+            return self
+        }
+
+        /// Types a line and Enter, then waits for `expected` and the next prompt `prompt`; returns what was shown.
+        @discardableResult
+        func command(_ line: String, shows expected: String, prompt: String = "crm(agent)> ") throws -> String {
+            try self.terminal.type(line + "\r")
+            let shown = try self.terminal.waitFor(expected)
+            return shown + (try self.terminal.waitFor(prompt))
+        }
+
+        func login() throws {
+            try self.command("login agent123", shows: "logged in as agent (agent)")
+        }
+
+        /// Ctrl-D on an empty line; the exit status.
+        func leave() throws -> Int32 {
+            try self.terminal.type("\u{04}")
+            return try self.terminal.waitForExit()
+        }
+    }
+
+    @Test func bannerPromptAndCommands() throws {
+        let shell = try Shell().started()
+        try shell.command("login agent123", shows: "logged in as agent (agent)")
+        let list = try shell.command("customer list", shows: "(1-2 of 2 customers)")
+        #expect(list.contains("Jane Doe"))
+        #expect(list.contains("John Smith"))
+        // A failing command prints an error and the shell carries on.
+        let failed = try shell.command("ticket show 999", shows: "error: ticket/999 not found")
+        #expect(!failed.contains("\u{1B}[31m"), "NO_COLOR is set: no colors")
+        try shell.command("whoami", shows: "agent (agent)")
+        try shell.command("tickt list", shows: "error: unknown command 'tickt'; did you mean 'ticket'?")
+        try shell.command("logout", shows: "logged out", prompt: "crm> ")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test func tabCompletesCommandsSubcommandsAndIDs() throws {
+        let shell = try Shell().started()
+        try shell.login()
+        try shell.command("ticket create --customer 1 --subject Printer", shows: "created ticket 1")
+
+        try shell.terminal.type("tic")
+        try shell.terminal.waitForCurrentLine("crm(agent)> tic")
+        try shell.terminal.type("\t")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ticket ")
+        try shell.terminal.type("sh\t")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ticket show ")
+        // A live ticket ID: ticket 1 is the only one, so Tab writes it out.
+        try shell.terminal.type("\t")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ticket show 1 ")
+        try shell.terminal.type("\r")
+        let shown = try shell.terminal.waitFor("crm(agent)> ")
+        #expect(shown.contains("subject:     Printer"))
+        #expect(shown.contains("version:     1"))
+
+        // Flags and their enum values complete too.
+        try shell.terminal.type("ticket update 1 --sta\t")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ticket update 1 --status ")
+        try shell.terminal.type("in_\t")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ticket update 1 --status in_progress ")
+        let updated = try shell.command("", shows: "ticket 1: in_progress, version 2")
+        #expect(!updated.contains("error"))
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test func upArrowRecallsThePreviousLine() throws {
+        let shell = try Shell().started()
+        try shell.login()
+        try shell.command("customer show 2", shows: "John Smith")
+        try shell.command("whoami", shows: "agent (agent)")
+        try shell.terminal.type("\u{1B}[A")
+        try shell.terminal.waitForCurrentLine("crm(agent)> whoami")
+        try shell.command("", shows: "agent (agent)")
+        try shell.terminal.type("\u{1B}[A\u{1B}[A")
+        try shell.terminal.waitForCurrentLine("crm(agent)> customer show 2")
+        try shell.command("", shows: "John Smith")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test func ctrlCAbandonsAHalfTypedLine() throws {
+        let shell = try Shell().started()
+        try shell.login()
+        try shell.terminal.type("ticket show 12345")
+        try shell.terminal.waitFor("12345")
+        try shell.terminal.type("\u{03}")
+        try shell.terminal.waitFor("^C")
+        // A fresh, empty line.
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        // The next line starts empty: only what is typed now runs.
+        let shown = try shell.command("whoami", shows: "agent (agent)")
+        #expect(!shown.contains("not found"))
+        #expect(!shown.contains("12345whoami"))
+        #expect(shell.terminal.process.isRunning)
+        #expect(try shell.leave() == 0)
+        #expect(!String(decoding: shell.terminal.screen, as: UTF8.self).contains("ticket/12345"))
+    }
+
+    @Test func ctrlDOnAnEmptyLineExitsWithZero() throws {
+        let shell = try Shell().started()
+        try shell.command("ticket show 1", shows: "error: ticket/1 not found", prompt: "crm> ")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test func exitLeavesTheShell() throws {
+        let shell = try Shell().started()
+        try shell.terminal.type("exit\r")
+        #expect(try shell.terminal.waitForExit() == 0)
+    }
+
+    @Test func anOpenQuoteContinuesOnTheNextLine() throws {
+        let shell = try Shell().started()
+        try shell.login()
+        try shell.terminal.type("ticket create --customer 1 --subject 'Two\r")
+        try shell.terminal.waitFor("...> ")
+        try shell.command("lines'", shows: "created ticket 1")
+        try shell.command("ticket show 1", shows: "subject:     Two\r\nlines")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test func loginWithoutATokenAsksWithEchoOff() throws {
+        let shell = try Shell().started()
+        try shell.terminal.type("login\r")
+        try shell.terminal.waitFor("token: ")
+        try shell.terminal.send("agent123\r")
+        let shown = try shell.terminal.waitFor("crm(agent)> ")
+        #expect(shown.contains("logged in as agent (agent)"))
+        #expect(!shown.contains("agent123"))
+        #expect(try shell.leave() == 0)
+        #expect(!String(decoding: shell.terminal.screen, as: UTF8.self).contains("agent123"))
+    }
+
+    @Test func deleteOnATerminalAsksForConfirmation() throws {
+        let shell = try Shell().started()
+        try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
+        try shell.command("ticket create --customer 1 --subject Doomed", shows: "created ticket 1", prompt: "crm(admin)> ")
+        // The question is asked outside the line editor, on the terminal in its ordinary (cooked) mode.
+        try shell.terminal.type("ticket delete 1\r")
+        try shell.terminal.waitFor("delete ticket 1 and its notes? [y/N] ")
+        try shell.terminal.send("n\r")
+        try shell.terminal.waitFor("error: cancelled")
+        try shell.terminal.waitFor("crm(admin)> ")
+        try shell.command("ticket show 1", shows: "subject:     Doomed", prompt: "crm(admin)> ")
+        try shell.terminal.type("ticket delete 1\r")
+        try shell.terminal.waitFor("[y/N] ")
+        try shell.terminal.send("y\r")
+        try shell.terminal.waitFor("deleted ticket 1")
+        try shell.terminal.waitFor("crm(admin)> ")
+        try shell.command("ticket show 1", shows: "error: ticket/1 not found", prompt: "crm(admin)> ")
+        #expect(try shell.leave() == 0)
+    }
+
+    // MARK: history
+
+    /// The history file's lines, decoded from libedit's format (`\040` for a space), without its header.
+    static func historyLines(_ path: String) throws -> (raw: String, lines: [String]) {
+        let raw = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = raw.split(separator: "\n").map { String($0) }.filter { $0 != "_HiStOrY_V2_" }
+            .map { $0.replacingOccurrences(of: "\\040", with: " ") }
+        return (raw, lines)
+    }
+
+    @Test func historyIsPrivateAndKeepsNoLoginsOrTokens() throws {
+        let shell = try Shell().started()
+        try shell.login()
+        try shell.command("customer list", shows: "(1-2 of 2 customers)")
+        try shell.command("ticket show 999", shows: "error: ticket/999 not found")
+        try shell.command(" customer show 2", shows: "John Smith")
+        try shell.command("whoami", shows: "agent (agent)")
+        try shell.command("whoami", shows: "agent (agent)")
+        try shell.terminal.type("note add 1 abandoned")
+        try shell.terminal.waitFor("abandoned")
+        try shell.terminal.type("\u{03}")
+        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
+        #expect(try shell.leave() == 0)
+
+        let attributes = try FileManager.default.attributesOfItem(atPath: shell.historyPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let (raw, lines) = try Self.historyLines(shell.historyPath)
+        #expect(raw.contains("customer\\040list"), "libedit encodes spaces as \\040: \(raw)")
+        #expect(lines == ["customer list", "ticket show 999", "whoami"], "\(raw)")
+        #expect(!raw.contains("login"))
+        #expect(!raw.contains("agent123"))
+        #expect(!raw.contains("admin123"))
+        #expect(!raw.contains("abandoned"))
+    }
+
+    @Test func historyCarriesOverToTheNextSession() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let first = try Shell(folder: folder).started()
+        try first.command("ticket list --status open", shows: "(0 of 0 tickets)", prompt: "crm> ")
+        #expect(try first.leave() == 0)
+
+        let second = try Shell(folder: folder).started()
+        try second.terminal.type("\u{1B}[A")
+        try second.terminal.waitForCurrentLine("crm> ticket list --status open")
+        try second.command("", shows: "(0 of 0 tickets)", prompt: "crm> ")
+        #expect(try second.leave() == 0)
+        let (_, lines) = try Self.historyLines(second.historyPath)
+        #expect(lines == ["ticket list --status open"])
+    }
+
+    @Test func anExistingHistoryFileIsMadePrivate() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let path = try folder.write("history", "_HiStOrY_V2_\nwhoami\n")
+        chmod(path, 0o644)
+        let shell = try Shell(folder: folder).started()
+        try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
+        #expect(try shell.leave() == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+}
