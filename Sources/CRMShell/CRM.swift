@@ -110,7 +110,11 @@ struct CRM: AsyncParsableCommand {
                 session: session, history: history, colors: environment["NO_COLOR"] == nil, sink: streams)
             return await shell.run()
         }
-        let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
-        return await script.run(name: "-") { readLine(strippingNewline: true) }
+        var stdinOptions = options
+        var status = stat()
+        stdinOptions.flushEachCommand = fstat(0, &status) != 0 || (status.st_mode & S_IFMT) != S_IFREG
+        let script = ScriptRunner(runner: CommandRunner(session: session), options: stdinOptions, sink: streams)
+        let input = InputLines()
+        return await script.run(name: "-") { await input.next() }
     }
 }

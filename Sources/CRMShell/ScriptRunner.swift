@@ -9,11 +9,14 @@ public struct ScriptOptions: Sendable {
     public var keepGoing = false
     /// Echo each command and wait for Enter on the terminal before running it.
     public var step = false
+    /// Flush stdout after every command, for a reader on the other end of a pipe (off for files: faster).
+    public var flushEachCommand = false
 
-    public init(echo: Bool = false, keepGoing: Bool = false, step: Bool = false) {
+    public init(echo: Bool = false, keepGoing: Bool = false, step: Bool = false, flushEachCommand: Bool = false) {
         self.echo = echo
         self.keepGoing = keepGoing
         self.step = step
+        self.flushEachCommand = flushEachCommand
     }
 }
 
@@ -33,11 +36,11 @@ public final class ScriptRunner {
     }
 
     /// Runs every line `nextLine` yields (nil at end) as the script named `name` (`-` for stdin).
-    public func run(name: String, nextLine: () -> String?) async -> ExitStatus {
+    public func run(name: String, nextLine: () async -> String?) async -> ExitStatus {
         var firstFailure: ExitStatus?
         var pending: (text: String, line: Int)?
         var lineNumber = 0
-        while let line = nextLine() {
+        while let line = await nextLine() {
             lineNumber += 1
             let text = pending.map { $0.text + "\n" + line } ?? line
             let startLine = pending?.line ?? lineNumber
@@ -84,6 +87,7 @@ public final class ScriptRunner {
         let result = await self.runner.execute(words)
         self.sink.write(output: result.output)
         if !result.error.isEmpty { self.sink.write(error: "\(location): error: \(result.error)") }
+        if self.options.flushEachCommand { self.sink.flush() }
         return result.status
     }
 
