@@ -63,27 +63,30 @@ class Server:
     """`crm` fed a preload script on stdin, then `server start --port 0`; stdin stays open so it keeps serving."""
 
     def __init__(self, binary, preload_path):
+        import threading
         self.process = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=ENV)
+        self.url = None
+        ready = threading.Event()
+
+        def read_output():
+            for line in self.process.stdout:
+                match = re.search(rb"serving (http://\S+)", line)
+                if match and not self.url:
+                    self.url = match.group(1).decode()
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=read_output, daemon=True).start()
         with open(preload_path, "rb") as preload:
             for chunk in iter(lambda: preload.read(1 << 20), b""):
                 self.process.stdin.write(chunk)
         self.process.stdin.write(b"server start --port 0\n")
         self.process.stdin.flush()
-        deadline = time.time() + TIMEOUT
-        self.url = None
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            match = re.search(rb"serving (http://\S+)", line)
-            if match:
-                self.url = match.group(1).decode()
-                break
+        ready.wait(TIMEOUT)
         if not self.url:
             self.stop()
             sys.exit("the server did not start")
-        threading_drain(self.process.stdout)
 
     def stop(self):
         try:
@@ -95,11 +98,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def threading_drain(stream):
-    import threading
-    threading.Thread(target=lambda: [None for _ in iter(lambda: stream.read(65536), b"")], daemon=True).start()
 
 
 def wrk(url, seconds, lua=None, header=None):
