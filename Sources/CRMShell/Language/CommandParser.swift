@@ -37,7 +37,8 @@ public struct CommandParser: Sendable {
         return (command, 2)
     }
 
-    /// Parses a whole command line into an invocation; `--help` anywhere yields the command's help instead.
+    /// Parses a whole command line into an invocation; `--help` where an argument or flag could stand yields the
+    /// command's help instead (as a flag's value it is just the value).
     public func parse(_ words: [String]) throws -> ParsedLine {
         let (command, consumed) = try self.lookup(words)
         var arguments: [String: [String]] = [:]

@@ -10,13 +10,6 @@ protocol Renderable: Encodable, Sendable {
     var values: [String] { get }
 }
 
-extension Renderable {
-    /// The value of one field by name.
-    func value(of field: String) -> String {
-        Self.fields.firstIndex(of: field).map { self.values[$0] } ?? ""
-    }
-}
-
 extension Customer: Renderable {
     static let fields = ["id", "name", "email", "company", "created_at", "updated_at"]
     static let listFields = ["id", "name", "email", "company"]
