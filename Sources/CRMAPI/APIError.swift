@@ -44,16 +44,7 @@ struct APIError: Error {
 
     /// The JSON response for this error.
     func response() -> Response {
-        struct Body: Encodable {
-            struct Detail: Encodable {
-                let code: String
-                let message: String
-                let allowed: [String]?
-            }
-            let error: Detail
-        }
-        let body = Body(error: .init(code: self.code, message: self.message, allowed: self.allowed))
-        return JSONResponse.make(status: self.status, body: body)
+        JSONResponse.make(status: self.status, body: self)
     }
 }
 
@@ -88,5 +79,24 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("unexpected error: \(error)")
             return APIError(status: .internalServerError, code: "internal", message: "internal error").response()
         }
+    }
+}
+
+extension APIError: JSONWritable {
+    /// `{"error": {"allowed": [...], "code": ..., "message": ...}}`; `allowed` only when there is a list.
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        if let allowed = self.allowed {
+            json.key("allowed")
+            json.strings(allowed)
+        }
+        json.key("code")
+        json.string(self.code)
+        json.key("message")
+        json.string(self.message)
+        json.endObject()
+        json.endObject()
     }
 }

@@ -7,11 +7,14 @@ import Hummingbird
 struct CRMRoutes: Sendable {
     let service: CRMService
 
+    /// The `GET /health` body.
+    private static let healthy = Array(#"{"status":"ok"}"#.utf8)
+
     var all: [APIRoute] {
         let ticketFilters = ["customer_id", "status", "priority", "assignee", "tag", "search", "limit", "offset"]
         return [
             APIRoute(.get, "/health", "Liveness check", access: .everyone, response: "Health") { _, _ in
-                JSONResponse.make(body: ["status": "ok"])
+                JSONResponse.make(bytes: Self.healthy)
             },
             APIRoute(.get, "/api/me", "Who the token belongs to", access: .everyone, response: "Me") { request, _ in
                 let caller = try await self.caller(request)
@@ -120,7 +123,7 @@ struct CRMRoutes: Sendable {
                 access: .permission("note.write"), body: "NoteCreate", status: 201, response: "NoteEnvelope"
             ) { request, context in
                 let note = try await self.addNote(request, context)
-                return JSONResponse.make(status: .created, body: ["data": note])
+                return JSONResponse.make(status: .created, body: DataEnvelope(data: note))
             },
             APIRoute(
                 .get, "/api/tickets/:id/history", "A ticket's audit trail", access: .permission("ticket.history"),
@@ -174,18 +177,20 @@ struct CRMRoutes: Sendable {
 }
 
 /// `GET /api/me`: `role` is null for an anonymous caller (the key is always there, as the OpenAPI schema says).
-struct Me: Encodable {
+struct Me: JSONWritable {
     let user: String
     let role: String?
     let permissions: [String]
 
-    enum CodingKeys: String, CodingKey { case user, role, permissions }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.user, forKey: .user)
-        try container.encode(self.role, forKey: .role)
-        try container.encode(self.permissions, forKey: .permissions)
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("permissions")
+        json.strings(self.permissions)
+        json.key("role")
+        json.string(self.role)
+        json.key("user")
+        json.string(self.user)
+        json.endObject()
     }
 }
 

@@ -1,5 +1,5 @@
 /// One value in an audit change: what a field held before or after.
-public enum AuditValue: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum AuditValue: Hashable, Sendable, Decodable, JSONWritable, CustomStringConvertible {
     case null
     case int(Int)
     case string(String)
@@ -18,13 +18,12 @@ public enum AuditValue: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
+    public func write(to json: inout JSONWriter) {
         switch self {
-        case .null: try container.encodeNil()
-        case .int(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .strings(let value): try container.encode(value)
+        case .null: json.null()
+        case .int(let value): json.int(value)
+        case .string(let value): json.string(value)
+        case .strings(let value): json.strings(value)
         }
     }
 
@@ -44,7 +43,7 @@ public enum AuditValue: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// A field's old and new value, encoded as `[old, new]`.
-public struct FieldChange: Hashable, Sendable, Codable {
+public struct FieldChange: Hashable, Sendable, Decodable, JSONWritable {
     public var old: AuditValue
     public var new: AuditValue
 
@@ -59,10 +58,23 @@ public struct FieldChange: Hashable, Sendable, Codable {
         self.new = try container.decode(AuditValue.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.unkeyedContainer()
-        try container.encode(self.old)
-        try container.encode(self.new)
+    public func write(to json: inout JSONWriter) {
+        json.beginArray()
+        self.old.write(to: &json)
+        self.new.write(to: &json)
+        json.endArray()
+    }
+}
+
+extension FieldChange {
+    /// Writes `{field: [old, new]}` with the fields in sorted order.
+    public static func write(_ changes: [String: FieldChange], to json: inout JSONWriter) {
+        json.beginObject()
+        for field in changes.keys.sorted() {
+            json.key(field)
+            changes[field]?.write(to: &json)
+        }
+        json.endObject()
     }
 }
 
@@ -88,7 +100,7 @@ public struct AuditRecord: Hashable, Sendable {
 }
 
 /// One entry of the append-only audit log.
-public struct AuditEvent: Hashable, Sendable, Codable {
+public struct AuditEvent: Hashable, Sendable, Decodable, JSONWritable {
     public var id: AuditEventID
     public var at: Timestamp
     /// The user name, or `anonymous`.
@@ -109,5 +121,24 @@ public struct AuditEvent: Hashable, Sendable, Codable {
         self.entity = record.entity
         self.changes = record.changes
         self.via = record.via
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("action")
+        json.string(self.action)
+        json.key("actor")
+        json.string(self.actor)
+        json.key("at")
+        json.value(self.at)
+        json.key("changes")
+        FieldChange.write(self.changes, to: &json)
+        json.key("entity")
+        json.string(self.entity)
+        json.key("id")
+        json.value(self.id)
+        json.key("via")
+        json.string(self.via.rawValue)
+        json.endObject()
     }
 }

@@ -1,5 +1,5 @@
 /// A customer of the support desk.
-public struct Customer: Hashable, Sendable, Codable {
+public struct Customer: Hashable, Sendable, Decodable, JSONWritable {
     public var id: CustomerID
     public var name: String
     public var email: String
@@ -24,13 +24,20 @@ public struct Customer: Hashable, Sendable, Codable {
         case updatedAt = "updated_at"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.id, forKey: .id)
-        try container.encode(self.name, forKey: .name)
-        try container.encode(self.email, forKey: .email)
-        try container.encode(self.company, forKey: .company)
-        try container.encode(self.createdAt, forKey: .createdAt)
-        try container.encode(self.updatedAt, forKey: .updatedAt)
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("company")
+        json.string(self.company)
+        json.key("created_at")
+        json.value(self.createdAt)
+        json.key("email")
+        json.string(self.email)
+        json.key("id")
+        json.value(self.id)
+        json.key("name")
+        json.string(self.name)
+        json.key("updated_at")
+        json.value(self.updatedAt)
+        json.endObject()
     }
 }

@@ -1,5 +1,5 @@
 /// An append-only note on a ticket.
-public struct Note: Hashable, Sendable, Codable {
+public struct Note: Hashable, Sendable, Decodable, JSONWritable {
     public var id: NoteID
     public var ticketID: TicketID
     /// The user name of whoever wrote the note.
@@ -20,5 +20,20 @@ public struct Note: Hashable, Sendable, Codable {
         case ticketID = "ticket_id"
         case author, text
         case createdAt = "created_at"
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("author")
+        json.string(self.author)
+        json.key("created_at")
+        json.value(self.createdAt)
+        json.key("id")
+        json.value(self.id)
+        json.key("text")
+        json.string(self.text)
+        json.key("ticket_id")
+        json.value(self.ticketID)
+        json.endObject()
     }
 }

@@ -1,5 +1,5 @@
 /// A support ticket raised for a customer.
-public struct Ticket: Hashable, Sendable, Codable {
+public struct Ticket: Hashable, Sendable, Decodable, JSONWritable {
     public var id: TicketID
     public var customerID: CustomerID
     public var subject: String
@@ -42,18 +42,39 @@ public struct Ticket: Hashable, Sendable, Codable {
         case version
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.id, forKey: .id)
-        try container.encode(self.customerID, forKey: .customerID)
-        try container.encode(self.subject, forKey: .subject)
-        try container.encode(self.description, forKey: .description)
-        try container.encode(self.status, forKey: .status)
-        try container.encode(self.priority, forKey: .priority)
-        try container.encode(self.assignee, forKey: .assignee)
-        try container.encode(self.tags, forKey: .tags)
-        try container.encode(self.createdAt, forKey: .createdAt)
-        try container.encode(self.updatedAt, forKey: .updatedAt)
-        try container.encode(self.version, forKey: .version)
+    public func write(to json: inout JSONWriter) {
+        self.write(to: &json, notes: nil)
+    }
+
+    /// The ticket's JSON object, with a `notes` array in it when `notes` is given (`ticket show`).
+    public func write(to json: inout JSONWriter, notes: [Note]?) {
+        json.beginObject()
+        json.key("assignee")
+        json.string(self.assignee)
+        json.key("created_at")
+        json.value(self.createdAt)
+        json.key("customer_id")
+        json.value(self.customerID)
+        json.key("description")
+        json.string(self.description)
+        json.key("id")
+        json.value(self.id)
+        if let notes {
+            json.key("notes")
+            json.value(notes)
+        }
+        json.key("priority")
+        json.string(self.priority.rawValue)
+        json.key("status")
+        json.string(self.status.rawValue)
+        json.key("subject")
+        json.string(self.subject)
+        json.key("tags")
+        json.strings(self.tags)
+        json.key("updated_at")
+        json.value(self.updatedAt)
+        json.key("version")
+        json.int(self.version)
+        json.endObject()
     }
 }

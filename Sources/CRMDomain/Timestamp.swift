@@ -1,5 +1,5 @@
 /// A UTC instant with one-second resolution, written as ISO-8601 (`2025-01-06T09:00:00Z`).
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, Decodable, JSONWritable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public let secondsSince1970: Int64
 
@@ -42,9 +42,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self = value
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.iso8601)
+    public func write(to json: inout JSONWriter) {
+        json.string(self.iso8601)
     }
 
     /// The ISO-8601 UTC form, e.g. `2025-01-06T09:00:00Z`.
@@ -53,12 +52,32 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             ? self.secondsSince1970 / 86_400 : (self.secondsSince1970 - 86_399) / 86_400
         let secondsOfDay = self.secondsSince1970 - days * 86_400
         let (year, month, day) = Self.civilFromDays(days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        guard (0...9999).contains(year) else {
+            return "\(year)-\(Self.twoDigits(month))-\(Self.twoDigits(day))T\(Self.twoDigits(secondsOfDay / 3_600)):"
+                + "\(Self.twoDigits(secondsOfDay % 3_600 / 60)):\(Self.twoDigits(secondsOfDay % 60))Z"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3_600, 2)):"
-            + "\(pad(secondsOfDay % 3_600 / 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int64, digits: Int, at start: Int) {
+                var rest = value
+                for index in stride(from: start + digits - 1, through: start, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, digits: 4, at: 0)
+            put(month, digits: 2, at: 5)
+            put(day, digits: 2, at: 8)
+            put(secondsOfDay / 3_600, digits: 2, at: 11)
+            put(secondsOfDay % 3_600 / 60, digits: 2, at: 14)
+            put(secondsOfDay % 60, digits: 2, at: 17)
+            (buffer[4], buffer[7], buffer[10]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"))
+            (buffer[13], buffer[16], buffer[19]) = (UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "Z"))
+            return 20
+        }
+    }
+
+    private static func twoDigits(_ value: Int64) -> String {
+        value < 10 ? "0\(value)" : String(value)
     }
 
     public var description: String { self.iso8601 }

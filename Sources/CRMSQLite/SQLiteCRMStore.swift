@@ -292,9 +292,9 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     private static func append(_ record: AuditRecord, _ db: Database) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let changes = String(decoding: try encoder.encode(record.changes), as: UTF8.self)
+        var json = JSONWriter()
+        FieldChange.write(record.changes, to: &json)
+        let changes = json.text
         try Self.run(
             db, "INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES (?, ?, ?, ?, ?, ?)",
             [record.at.iso8601, record.actor, record.action, record.entity, changes, record.via.rawValue])

@@ -45,7 +45,7 @@ public final class CommandRunner {
             case .help(let command): output = .text(command.help)
             case .invocation(let invocation): output = try await invocation.command.run(invocation, self.session)
             }
-            return CommandResult(output: try Renderer(format: self.session.format).render(output))
+            return CommandResult(output: Renderer(format: self.session.format).render(output))
         } catch let stopped as ScriptStopped {
             return CommandResult(status: stopped.status)
         } catch {

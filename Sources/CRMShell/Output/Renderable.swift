@@ -1,7 +1,7 @@
 import CRMDomain
 
 /// An entity the shell can show as a record, a table row, CSV or JSON (the same JSON as the HTTP API).
-protocol Renderable: Encodable, Sendable {
+protocol Renderable: JSONWritable, Sendable {
     /// Every field, by wire name, in display order.
     static var fields: [String] { get }
     /// The fields shown as columns of a `table` list.
@@ -65,6 +65,17 @@ struct SessionInfo: Renderable {
     static let listFields = fields
     var values: [String] { [self.user, self.role ?? ""] }
 
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let role = self.role {
+            json.key("role")
+            json.string(role)
+        }
+        json.key("user")
+        json.string(self.user)
+        json.endObject()
+    }
+
     init(_ principal: Principal) {
         self.user = principal.name
         self.role = principal.user?.role.rawValue
@@ -78,19 +89,21 @@ struct Deletion: Renderable {
     static let fields = ["deleted"]
     static let listFields = fields
     var values: [String] { [self.deleted] }
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("deleted")
+        json.string(self.deleted)
+        json.endObject()
+    }
 }
 
 /// A ticket shown with its notes (`ticket show`); JSON is the ticket object plus a `notes` array.
-struct TicketWithNotes: Encodable, Sendable {
+struct TicketWithNotes: JSONWritable, Sendable {
     let ticket: Ticket
     let notes: [Note]?
 
-    func encode(to encoder: any Encoder) throws {
-        try self.ticket.encode(to: encoder)
-        guard let notes else { return }
-        var container = encoder.container(keyedBy: NotesKey.self)
-        try container.encode(notes, forKey: .notes)
+    func write(to json: inout JSONWriter) {
+        self.ticket.write(to: &json, notes: self.notes)
     }
-
-    private enum NotesKey: String, CodingKey { case notes }
 }

@@ -1,32 +1,27 @@
+import CRMDomain
 import Foundation
 
 /// Writes command outputs as `table`, `json` (JSON Lines), `csv` or `tsv` text.
 struct Renderer: Sendable {
     let format: OutputFormat
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// The text for an output, ending in a newline unless empty.
-    func render(_ output: CommandOutput) throws -> String {
+    func render(_ output: CommandOutput) -> String {
         switch output {
         case .nothing:
             return ""
         case .text(let text):
             return text + "\n"
         case .changed(let message, let entity):
-            return self.format == .table ? message + "\n" : try self.record(entity)
+            return self.format == .table ? message + "\n" : self.record(entity)
         case .record(let entity):
-            return try self.record(entity)
+            return self.record(entity)
         case .ticket(let shown):
             switch self.format {
-            case .json: return try Self.json(shown)
-            case .csv, .tsv: return try self.record(shown.ticket)
+            case .json: return Self.json(shown)
+            case .csv, .tsv: return self.record(shown.ticket)
             case .table:
-                var text = try self.record(shown.ticket)
+                var text = self.record(shown.ticket)
                 if let notes = shown.notes {
                     text += notes.isEmpty ? "notes:  (none)\n" : "notes:\n"
                     for note in notes {
@@ -37,7 +32,7 @@ struct Renderer: Sendable {
             }
         case .list(let items, let fields, let listFields, let total, let offset, let noun):
             switch self.format {
-            case .json: return try Self.json(items.map(AnyEncodable.init))
+            case .json: return Self.json(AnyWritable(items))
             case .csv: return Self.delimited(fields, items.map(\.values), separator: ",")
             case .tsv: return Self.delimited(fields, items.map(\.values), separator: "\t")
             case .table:
@@ -49,22 +44,35 @@ struct Renderer: Sendable {
         }
     }
 
-    private func record(_ entity: any Renderable) throws -> String {
+    private func record(_ entity: any Renderable) -> String {
         let fields = type(of: entity).fields
         switch self.format {
-        case .json: return try Self.json(AnyEncodable(entity))
+        case .json: return Self.json(AnyWritable(entity))
         case .csv: return Self.delimited(fields, [entity.values], separator: ",")
         case .tsv: return Self.delimited(fields, [entity.values], separator: "\t")
         case .table:
-            let width = fields.map(\.count).max() ?? 0
-            return zip(fields, entity.values).map { field, value in
-                value.isEmpty ? field + ":\n" : (field + ":").padded(to: width + 2) + value + "\n"
-            }.joined()
+            let width = fields.reduce(0) { max($0, $1.utf8.count) } + 2
+            var text = ""
+            text.reserveCapacity(fields.count * (width + 24))
+            for (field, value) in zip(fields, entity.values) {
+                text += field
+                text += ":"
+                if !value.isEmpty {
+                    text += String(repeating: " ", count: width - field.utf8.count - 1)
+                    text += value
+                }
+                text += "\n"
+            }
+            return text
         }
     }
 
-    static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try Self.encoder.encode(value), as: UTF8.self) + "\n"
+    /// One JSON Lines record.
+    static func json(_ value: some JSONWritable) -> String {
+        var json = JSONWriter()
+        value.write(to: &json)
+        json.newline()
+        return json.text
     }
 
     private static func aligned(_ header: [String], _ rows: [[String]]) -> String {
@@ -94,16 +102,24 @@ struct Renderer: Sendable {
     }
 }
 
-/// Lets a heterogeneous list of entities be encoded as one JSON array.
-private struct AnyEncodable: Encodable {
-    let base: any Encodable
+/// Lets an existential entity, or a heterogeneous list of them, be written as JSON.
+private struct AnyWritable: JSONWritable {
+    let write: (inout JSONWriter) -> Void
 
-    init(_ base: any Encodable) {
-        self.base = base
+    init(_ entity: any JSONWritable) {
+        self.write = { entity.write(to: &$0) }
     }
 
-    func encode(to encoder: any Encoder) throws {
-        try self.base.encode(to: encoder)
+    init(_ entities: [any JSONWritable]) {
+        self.write = { json in
+            json.beginArray()
+            for entity in entities { entity.write(to: &json) }
+            json.endArray()
+        }
+    }
+
+    func write(to json: inout JSONWriter) {
+        self.write(&json)
     }
 }
 
