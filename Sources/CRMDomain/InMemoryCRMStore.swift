@@ -53,9 +53,7 @@ public final class InMemoryCRMStore: CRMStore {
         var ticketIndexes = TicketIndexes()
         var notesByTicket: [TicketID: [Note]] = [:]
         var noteCount = 0
-        var audit: [AuditEvent] = []
-        var auditByEntity: [String: [Int]] = [:]
-        var auditByActor: [String: [Int]] = [:]
+        var audit = AuditLog()
 
         func customer(_ id: CustomerID) -> Customer? {
             self.customers.indices.contains(id.rawValue - 1) ? self.customers[id.rawValue - 1] : nil
@@ -66,10 +64,7 @@ public final class InMemoryCRMStore: CRMStore {
         }
 
         mutating func append(_ record: AuditRecord) {
-            let event = AuditEvent(id: AuditEventID(self.audit.count + 1), record: record)
-            self.auditByEntity[event.entity, default: []].append(self.audit.count)
-            self.auditByActor[event.actor, default: []].append(self.audit.count)
-            self.audit.append(event)
+            self.audit.append(record)
         }
 
         mutating func replace(_ old: Ticket, with new: Ticket) {
@@ -228,18 +223,17 @@ public final class InMemoryCRMStore: CRMStore {
     public func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> {
         self.state.withLock { state in
             let positions: [Int]? =
-                if let entity = query.entity { state.auditByEntity[entity] ?? [] }
-                else if let actor = query.actor { state.auditByActor[actor] ?? [] }
+                if let entity = query.entity { state.audit.positions(entity: entity) }
+                else if let actor = query.actor { state.audit.positions(actor: actor) }
                 else { nil }
             guard let positions else {
                 let end = min(state.audit.count, query.offset + query.limit)
-                let items = query.offset < end ? Array(state.audit[query.offset..<end]) : []
+                let items = query.offset < end ? (query.offset..<end).map(state.audit.event(at:)) : []
                 return Page(items: items, total: state.audit.count, limit: query.limit, offset: query.offset)
             }
-            let matching = positions.map { state.audit[$0] }.filter(query.matches)
+            let matching = positions.map(state.audit.event(at:)).filter(query.matches)
             let items = Array(matching.dropFirst(query.offset).prefix(query.limit))
-            let total = matching.count
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            return Page(items: items, total: matching.count, limit: query.limit, offset: query.offset)
         }
     }
 }

@@ -51,7 +51,7 @@ public final class ScriptRunner {
             case .words(let words):
                 pending = nil
                 guard !words.isEmpty else { continue }
-                let status = await self.runCommand(words, text: text, location: "\(name):\(startLine)")
+                let status = await self.runCommand(words, text: text, name: name, line: startLine)
                 if status != .success {
                     firstFailure = firstFailure ?? status
                     if !self.options.keepGoing { return status }
@@ -76,7 +76,7 @@ public final class ScriptRunner {
         return await self.run(name: path) { iterator.next() }
     }
 
-    private func runCommand(_ words: [String], text: String, location: String) async -> ExitStatus {
+    private func runCommand(_ words: [String], text: String, name: String, line: Int) async -> ExitStatus {
         if self.options.echo || self.options.step {
             self.sink.write(output: Echo.line(for: text, words: words, prompt: self.runner.session.prompt))
         }
@@ -86,7 +86,7 @@ public final class ScriptRunner {
         }
         let result = await self.runner.execute(words)
         self.sink.write(output: result.output)
-        if !result.error.isEmpty { self.sink.write(error: "\(location): error: \(result.error)") }
+        if !result.error.isEmpty { self.sink.write(error: "\(name):\(line): error: \(result.error)") }
         if self.options.flushEachCommand { self.sink.flush() }
         return result.status
     }

@@ -25,11 +25,11 @@ public struct CommandParser: Sendable {
             throw ShellError.usage("unknown command '\(noun)'" + Suggestion.hint(for: noun, in: self.nouns))
         }
         if let single = family.first(where: { $0.path.count == 1 }) { return (single, 1) }
-        let verbs = family.map { $0.path[1] }
         guard words.count > 1, !words[1].hasPrefix("--") else {
-            throw ShellError.usage("'\(noun)' needs a subcommand: \(verbs.joined(separator: ", "))")
+            throw ShellError.usage("'\(noun)' needs a subcommand: \(family.map { $0.path[1] }.joined(separator: ", "))")
         }
         guard let command = family.first(where: { $0.path[1] == words[1] }) else {
+            let verbs = family.map { $0.path[1] }
             let hint = Suggestion.closest(to: words[1], in: verbs).map { "; did you mean '\(noun) \($0)'?" }
                 ?? "; '\(noun)' takes: \(verbs.joined(separator: ", "))"
             throw ShellError.usage("unknown command '\(noun) \(words[1])'" + hint)
@@ -41,8 +41,8 @@ public struct CommandParser: Sendable {
     /// command's help instead (as a flag's value it is just the value).
     public func parse(_ words: [String]) throws -> ParsedLine {
         let (command, consumed) = try self.lookup(words)
-        var arguments: [String: [String]] = [:]
-        var flags: [String: [String]] = [:]
+        var arguments = BoundWords()
+        var flags = BoundWords()
         var positionals = command.arguments[...]
         var index = consumed
         while index < words.count {
@@ -50,7 +50,7 @@ public struct CommandParser: Sendable {
             index += 1
             if let rest = positionals.first, rest.takesRest, arguments[rest.name] != nil || !word.hasPrefix("--") {
                 if word == "--help" && arguments[rest.name] == nil { return .help(command) }
-                arguments[rest.name, default: []].append(word)
+                arguments.append(word, to: rest.name)
                 continue
             }
             if word == "--help" { return .help(command) }
@@ -66,7 +66,7 @@ public struct CommandParser: Sendable {
                 }
                 guard flag.kind != nil else {
                     if inline != nil { throw ShellError.usage("--\(name) takes no value") }
-                    flags[name] = [""]
+                    flags.append("", to: name)
                     continue
                 }
                 let value: String
@@ -80,13 +80,13 @@ public struct CommandParser: Sendable {
                 if flags[name] != nil && !flag.isRepeatable {
                     throw ShellError.usage("--\(name) given more than once")
                 }
-                flags[name, default: []].append(value)
+                flags.append(value, to: name)
                 continue
             }
             guard let argument = positionals.first else {
                 throw ShellError.usage("unexpected argument '\(word)' for '\(command.name)'; usage: \(command.usage)")
             }
-            arguments[argument.name, default: []].append(word)
+            arguments.append(word, to: argument.name)
             if !argument.takesRest { positionals.removeFirst() }
         }
         for argument in positionals where !argument.isOptional && arguments[argument.name] == nil {

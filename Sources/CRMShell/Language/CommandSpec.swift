@@ -130,8 +130,8 @@ public struct CommandSpec: Sendable {
 /// The parsed words of one command line, read through typed accessors that turn bad values into usage errors.
 public struct Invocation: Sendable {
     public let command: CommandSpec
-    public let arguments: [String: [String]]
-    public let flags: [String: [String]]
+    public let arguments: BoundWords
+    public let flags: BoundWords
 
     /// A positional argument's single value, if given.
     func argument(_ name: String) -> String? { self.arguments[name]?.first }

@@ -11,30 +11,39 @@ public enum Tokenizer {
 
     /// Tokenizes `input`, which may span several lines joined by `\n`.
     public static func tokenize(_ input: String) -> Result {
+        var input = input
+        return input.withUTF8(Self.tokenize(bytes:))
+    }
+
+    private static func tokenize(bytes: UnsafeBufferPointer<UInt8>) -> Result {
         var words: [String] = []
         var word: [UInt8] = []
         var inWord = false
-        var bytes = Array(input.utf8)[...]
+        var index = 0
         func finishWord() {
             if inWord { words.append(String(decoding: word, as: UTF8.self)) }
             word.removeAll(keepingCapacity: true)
             inWord = false
         }
-        while let byte = bytes.popFirst() {
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             switch byte {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 finishWord()
             case UInt8(ascii: "#") where !inWord:
-                while let next = bytes.first, next != UInt8(ascii: "\n") { bytes.removeFirst() }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
             case UInt8(ascii: "'"):
                 inWord = true
-                guard let end = bytes.firstIndex(of: UInt8(ascii: "'")) else { return .incomplete }
-                word.append(contentsOf: bytes[..<end])
-                bytes = bytes[(end + 1)...]
+                guard let end = bytes[index...].firstIndex(of: UInt8(ascii: "'")) else { return .incomplete }
+                word.append(contentsOf: bytes[index..<end])
+                index = end + 1
             case UInt8(ascii: "\""):
                 inWord = true
                 var closed = false
-                while let next = bytes.popFirst() {
+                while index < bytes.count {
+                    let next = bytes[index]
+                    index += 1
                     if next == UInt8(ascii: "\"") {
                         closed = true
                         break
@@ -43,7 +52,9 @@ public enum Tokenizer {
                         word.append(next)
                         continue
                     }
-                    guard let escaped = bytes.popFirst() else { return .incomplete }
+                    guard index < bytes.count else { return .incomplete }
+                    let escaped = bytes[index]
+                    index += 1
                     switch escaped {
                     case UInt8(ascii: "n"): word.append(UInt8(ascii: "\n"))
                     case UInt8(ascii: "t"): word.append(UInt8(ascii: "\t"))
@@ -53,7 +64,9 @@ public enum Tokenizer {
                 }
                 guard closed else { return .incomplete }
             case UInt8(ascii: "\\"):
-                guard let escaped = bytes.popFirst() else { return .incomplete }
+                guard index < bytes.count else { return .incomplete }
+                let escaped = bytes[index]
+                index += 1
                 if escaped != UInt8(ascii: "\n") {
                     inWord = true
                     word.append(escaped)

@@ -1,0 +1,244 @@
+/// The in-memory store's append-only audit trail, kept compact so a million events fit in about a hundred
+/// megabytes: each event is encoded into a byte arena of fixed-size chunks (a ticket create takes about 100 bytes,
+/// against over a kilobyte as a struct holding a dictionary, and the arena never copies itself to grow), and each
+/// event links back to the previous event of the same entity and of the same actor, so a history is a walk
+/// down one chain rather than a stored array per entity.
+struct AuditLog {
+    private static let chunkSize = 1 << 20
+
+    private var chunks: [[UInt8]] = []
+    /// Where each event starts: its chunk in the high 32 bits, its offset in the low 32.
+    private var starts: [UInt64] = []
+    private var entityChain = Chain()
+    private var actorChain = Chain()
+
+    /// How many events there are.
+    var count: Int { self.starts.count }
+
+    /// Appends an event; its ID is its position plus one.
+    mutating func append(_ record: AuditRecord) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        AuditCoding.encode(record, into: &bytes)
+        if self.chunks.isEmpty || self.chunks[self.chunks.count - 1].count + bytes.count > Self.chunkSize {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(max(Self.chunkSize, bytes.count))
+            self.chunks.append(chunk)
+        }
+        let chunk = self.chunks.count - 1
+        self.starts.append(UInt64(chunk) << 32 | UInt64(self.chunks[chunk].count))
+        self.chunks[chunk].append(contentsOf: bytes)
+        let position = self.starts.count - 1
+        self.entityChain.link(position, key: record.entity)
+        self.actorChain.link(position, key: record.actor)
+    }
+
+    /// The event at `position` (0-based).
+    func event(at position: Int) -> AuditEvent {
+        let start = self.starts[position]
+        let record = self.chunks[Int(start >> 32)].withUnsafeBufferPointer { chunk in
+            var reader = AuditCoding.Reader(bytes: chunk, position: Int(start & 0xFFFF_FFFF))
+            return reader.record()
+        }
+        return AuditEvent(id: AuditEventID(position + 1), record: record)
+    }
+
+    /// The positions of an entity's events, oldest first.
+    func positions(entity: String) -> [Int] {
+        self.entityChain.positions(key: entity)
+    }
+
+    /// The positions of an actor's events, oldest first.
+    func positions(actor: String) -> [Int] {
+        self.actorChain.positions(key: actor)
+    }
+
+    /// Positions sharing a key, linked newest to oldest.
+    private struct Chain {
+        /// The position of the previous event with the same key, or -1.
+        private var previous: [Int32] = []
+        /// The newest position for each key. Ticket and customer keys (`ticket/7`), the vast majority, are kept
+        /// in arrays by number rather than as a million dictionary entries.
+        private var newestTicket: [Int32] = []
+        private var newestCustomer: [Int32] = []
+        private var newestOther: [String: Int32] = [:]
+
+        mutating func link(_ position: Int, key: String) {
+            self.previous.append(self.replaceNewest(key, with: Int32(position)))
+        }
+
+        func positions(key: String) -> [Int] {
+            var result: [Int] = []
+            var position = self.newest(key)
+            while position >= 0 {
+                result.append(Int(position))
+                position = self.previous[Int(position)]
+            }
+            return result.reversed()
+        }
+
+        private func newest(_ key: String) -> Int32 {
+            switch Self.slot(of: key) {
+            case .ticket(let index): index < self.newestTicket.count ? self.newestTicket[index] : -1
+            case .customer(let index): index < self.newestCustomer.count ? self.newestCustomer[index] : -1
+            case .other: self.newestOther[key] ?? -1
+            }
+        }
+
+        /// Stores `position` as the newest for `key` and returns the one it replaces (-1 when none).
+        private mutating func replaceNewest(_ key: String, with position: Int32) -> Int32 {
+            func swap(_ array: inout [Int32], _ index: Int) -> Int32 {
+                if index >= array.count { array.append(contentsOf: repeatElement(-1, count: index - array.count + 1)) }
+                defer { array[index] = position }
+                return array[index]
+            }
+            switch Self.slot(of: key) {
+            case .ticket(let index): return swap(&self.newestTicket, index)
+            case .customer(let index): return swap(&self.newestCustomer, index)
+            case .other:
+                defer { self.newestOther[key] = position }
+                return self.newestOther[key] ?? -1
+            }
+        }
+
+        private enum Slot {
+            case ticket(Int)
+            case customer(Int)
+            case other
+        }
+
+        private static func slot(of key: String) -> Slot {
+            if let number = Self.number(in: key, after: "ticket/") { return .ticket(number) }
+            if let number = Self.number(in: key, after: "customer/") { return .customer(number) }
+            return .other
+        }
+
+        /// The positive number written canonically (no sign, no leading zero) after `prefix`, if that is all.
+        private static func number(in key: String, after prefix: String) -> Int? {
+            guard key.hasPrefix(prefix) else { return nil }
+            let digits = key.utf8.dropFirst(prefix.utf8.count)
+            guard let first = digits.first, first != UInt8(ascii: "0"), digits.count <= 18,
+                digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { return nil }
+            return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        }
+    }
+}
+
+/// The byte form of an audit record in the `AuditLog` arena: the time (8 bytes), the channel (1), the actor,
+/// action and entity as length-prefixed UTF-8, then the changes as a count and, per field in sorted order, its
+/// name and the old and new values, each a tag byte and its payload.
+enum AuditCoding {
+    private enum Tag: UInt8 {
+        case null, int, string, strings
+    }
+
+    static func encode(_ record: AuditRecord, into bytes: inout [UInt8]) {
+        Self.integer(UInt64(bitPattern: record.at.secondsSince1970), into: &bytes)
+        bytes.append(record.via == .shell ? 0 : 1)
+        Self.string(record.actor, into: &bytes)
+        Self.string(record.action, into: &bytes)
+        Self.string(record.entity, into: &bytes)
+        Self.length(record.changes.count, into: &bytes)
+        for field in record.changes.keys.sorted() {
+            let change = record.changes[field]!
+            Self.string(field, into: &bytes)
+            Self.value(change.old, into: &bytes)
+            Self.value(change.new, into: &bytes)
+        }
+    }
+
+    private static func value(_ value: AuditValue, into bytes: inout [UInt8]) {
+        switch value {
+        case .null:
+            bytes.append(Tag.null.rawValue)
+        case .int(let number):
+            bytes.append(Tag.int.rawValue)
+            Self.integer(UInt64(bitPattern: Int64(number)), into: &bytes)
+        case .string(let text):
+            bytes.append(Tag.string.rawValue)
+            Self.string(text, into: &bytes)
+        case .strings(let texts):
+            bytes.append(Tag.strings.rawValue)
+            Self.length(texts.count, into: &bytes)
+            for text in texts { Self.string(text, into: &bytes) }
+        }
+    }
+
+    private static func integer(_ value: UInt64, into bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// A LEB128 length.
+    private static func length(_ value: Int, into bytes: inout [UInt8]) {
+        var rest = UInt(value)
+        while rest >= 0x80 {
+            bytes.append(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    private static func string(_ text: String, into bytes: inout [UInt8]) {
+        Self.length(text.utf8.count, into: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Reads one record back from where `encode` wrote it.
+    struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position: Int
+
+        mutating func record() -> AuditRecord {
+            let at = Timestamp(secondsSince1970: Int64(bitPattern: self.integer()))
+            let via: Channel = self.byte() == 0 ? .shell : .http
+            let actor = self.string()
+            let action = self.string()
+            let entity = self.string()
+            var changes: [String: FieldChange] = [:]
+            for _ in 0..<self.length() {
+                let field = self.string()
+                let old = self.value()
+                changes[field] = FieldChange(old, self.value())
+            }
+            return AuditRecord(at: at, actor: actor, action: action, entity: entity, changes: changes, via: via)
+        }
+
+        private mutating func value() -> AuditValue {
+            switch Tag(rawValue: self.byte()) {
+            case .int: .int(Int(Int64(bitPattern: self.integer())))
+            case .string: .string(self.string())
+            case .strings: .strings((0..<self.length()).map { _ in self.string() })
+            case .null, nil: .null
+            }
+        }
+
+        private mutating func byte() -> UInt8 {
+            defer { self.position += 1 }
+            return self.bytes[self.position]
+        }
+
+        private mutating func integer() -> UInt64 {
+            var value: UInt64 = 0
+            for shift in stride(from: 0, to: 64, by: 8) { value |= UInt64(self.byte()) << UInt64(shift) }
+            return value
+        }
+
+        private mutating func length() -> Int {
+            var value = 0
+            var shift = 0
+            while true {
+                let byte = self.byte()
+                value |= Int(byte & 0x7F) << shift
+                guard byte & 0x80 != 0 else { return value }
+                shift += 7
+            }
+        }
+
+        private mutating func string() -> String {
+            let count = self.length()
+            defer { self.position += count }
+            return String(decoding: UnsafeBufferPointer(rebasing: self.bytes[self.position..<self.position + count]), as: UTF8.self)
+        }
+    }
+}
