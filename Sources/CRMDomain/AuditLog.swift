@@ -7,6 +7,8 @@ struct AuditLog {
     private static let chunkSize = 1 << 20
 
     private var chunks: [[UInt8]] = []
+    /// Reused to encode each event before it is copied into a chunk.
+    private var scratch: [UInt8] = []
     /// Where each event starts: its chunk in the high 32 bits, its offset in the low 32.
     private var starts: [UInt64] = []
     private var entityChain = Chain()
@@ -17,17 +19,16 @@ struct AuditLog {
 
     /// Appends an event; its ID is its position plus one.
     mutating func append(_ record: AuditRecord) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
-        AuditCoding.encode(record, into: &bytes)
-        if self.chunks.isEmpty || self.chunks[self.chunks.count - 1].count + bytes.count > Self.chunkSize {
+        self.scratch.removeAll(keepingCapacity: true)
+        AuditCoding.encode(record, into: &self.scratch)
+        if self.chunks.isEmpty || self.chunks[self.chunks.count - 1].count + self.scratch.count > Self.chunkSize {
             var chunk: [UInt8] = []
-            chunk.reserveCapacity(max(Self.chunkSize, bytes.count))
+            chunk.reserveCapacity(max(Self.chunkSize, self.scratch.count))
             self.chunks.append(chunk)
         }
         let chunk = self.chunks.count - 1
         self.starts.append(UInt64(chunk) << 32 | UInt64(self.chunks[chunk].count))
-        self.chunks[chunk].append(contentsOf: bytes)
+        self.chunks[chunk].append(contentsOf: self.scratch)
         let position = self.starts.count - 1
         self.entityChain.link(position, key: record.entity)
         self.actorChain.link(position, key: record.actor)
@@ -126,8 +127,8 @@ struct AuditLog {
 }
 
 /// The byte form of an audit record in the `AuditLog` arena: the time (8 bytes), the channel (1), the actor,
-/// action and entity as length-prefixed UTF-8, then the changes as a count and, per field in sorted order, its
-/// name and the old and new values, each a tag byte and its payload.
+/// action and entity as length-prefixed UTF-8, then the changes as a count and, per field, its name and the old
+/// and new values, each a tag byte and its payload.
 enum AuditCoding {
     private enum Tag: UInt8 {
         case null, int, string, strings
@@ -140,8 +141,7 @@ enum AuditCoding {
         Self.string(record.action, into: &bytes)
         Self.string(record.entity, into: &bytes)
         Self.length(record.changes.count, into: &bytes)
-        for field in record.changes.keys.sorted() {
-            let change = record.changes[field]!
+        for (field, change) in record.changes {
             Self.string(field, into: &bytes)
             Self.value(change.old, into: &bytes)
             Self.value(change.new, into: &bytes)

@@ -233,7 +233,8 @@ public struct CRMService: Sendable {
                 changes["assignee"] = FieldChange(AuditValue(ticket.assignee), AuditValue(assignee))
                 updated.assignee = assignee
             }
-            let tags = Set(ticket.tags).union(addTags).subtracting(removeTags).sorted()
+            let tags = addTags.isEmpty && removeTags.isEmpty
+                ? ticket.tags : Set(ticket.tags).union(addTags).subtracting(removeTags).sorted()
             if tags != ticket.tags {
                 changes["tags"] = FieldChange(.strings(ticket.tags), .strings(tags))
                 updated.tags = tags

@@ -32,6 +32,31 @@ public final class InMemoryCRMStore: CRMStore {
             for tag in ticket.tags { self.byTag[tag]?.remove(id) }
         }
 
+        /// Moves a changed ticket between the sets of the fields that changed.
+        mutating func update(_ old: Ticket, to new: Ticket) {
+            let id = new.id.rawValue
+            if old.customerID != new.customerID {
+                self.byCustomer[old.customerID]?.remove(id)
+                self.byCustomer[new.customerID, default: IDSet()].insert(id)
+            }
+            if old.status != new.status {
+                self.byStatus[old.status]?.remove(id)
+                self.byStatus[new.status, default: IDSet()].insert(id)
+            }
+            if old.priority != new.priority {
+                self.byPriority[old.priority]?.remove(id)
+                self.byPriority[new.priority, default: IDSet()].insert(id)
+            }
+            if old.assignee != new.assignee {
+                self.byAssignee[old.assignee]?.remove(id)
+                self.byAssignee[new.assignee, default: IDSet()].insert(id)
+            }
+            if old.tags != new.tags {
+                for tag in old.tags { self.byTag[tag]?.remove(id) }
+                for tag in new.tags { self.byTag[tag, default: IDSet()].insert(id) }
+            }
+        }
+
         /// The index sets that a query's filters select, or `[all]` when it has none.
         func candidates(for query: TicketQuery) -> [IDSet] {
             var sets: [IDSet] = []
@@ -49,9 +74,10 @@ public final class InMemoryCRMStore: CRMStore {
         /// Indexed by ID - 1; nil once deleted.
         var customers: [Customer?] = []
         var liveCustomers = IDSet()
-        var tickets: [Ticket?] = []
+        var tickets = TicketTable()
         var ticketIndexes = TicketIndexes()
-        var notesByTicket: [TicketID: [Note]] = [:]
+        /// Each ticket's notes, indexed by ticket ID - 1.
+        var notesByTicket: [[Note]] = []
         var noteCount = 0
         var audit = AuditLog()
 
@@ -60,7 +86,7 @@ public final class InMemoryCRMStore: CRMStore {
         }
 
         func ticket(_ id: TicketID) -> Ticket? {
-            self.tickets.indices.contains(id.rawValue - 1) ? self.tickets[id.rawValue - 1] : nil
+            self.tickets[id]
         }
 
         mutating func append(_ record: AuditRecord) {
@@ -68,9 +94,8 @@ public final class InMemoryCRMStore: CRMStore {
         }
 
         mutating func replace(_ old: Ticket, with new: Ticket) {
-            self.ticketIndexes.remove(old)
-            self.ticketIndexes.add(new)
-            self.tickets[new.id.rawValue - 1] = new
+            self.ticketIndexes.update(old, to: new)
+            self.tickets.replace(new)
         }
     }
 
@@ -146,14 +171,14 @@ public final class InMemoryCRMStore: CRMStore {
             let candidates = sets.count == 1 ? sets[0] : IDSet.intersection(sets)
             guard query.search != nil else {
                 let items = candidates.members(offset: query.offset, limit: query.limit).compactMap {
-                    state.tickets[$0 - 1]
+                    state.tickets[TicketID($0)]
                 }
                 return Page(items: items, total: candidates.count, limit: query.limit, offset: query.offset)
             }
             var items: [Ticket] = []
             var total = 0
             candidates.forEach { id in
-                guard let ticket = state.tickets[id - 1], query.matches(ticket) else { return }
+                guard let ticket = state.tickets[TicketID(id)], query.matches(ticket) else { return }
                 if total >= query.offset && items.count < query.limit { items.append(ticket) }
                 total += 1
             }
@@ -171,6 +196,7 @@ public final class InMemoryCRMStore: CRMStore {
         try self.state.withLock { state in
             let recorded = try make(TicketID(state.tickets.count + 1), state.customer(customerID))
             state.tickets.append(recorded.value)
+            state.notesByTicket.append([])
             state.ticketIndexes.add(recorded.value)
             state.append(recorded.audit)
             return recorded.value
@@ -194,8 +220,8 @@ public final class InMemoryCRMStore: CRMStore {
             guard let ticket = state.ticket(id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
             let record = try check(ticket)
             state.ticketIndexes.remove(ticket)
-            state.tickets[id.rawValue - 1] = nil
-            state.notesByTicket[id] = nil
+            state.tickets.remove(id)
+            state.notesByTicket[id.rawValue - 1] = []
             state.append(record)
         }
     }
@@ -207,7 +233,7 @@ public final class InMemoryCRMStore: CRMStore {
             guard let ticket = state.ticket(ticketID) else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
             let recorded = try make(NoteID(state.noteCount + 1), ticket)
             state.noteCount += 1
-            state.notesByTicket[ticketID, default: []].append(recorded.value)
+            state.notesByTicket[ticketID.rawValue - 1].append(recorded.value)
             state.append(recorded.audit)
             return recorded.value
         }
@@ -216,7 +242,7 @@ public final class InMemoryCRMStore: CRMStore {
     public func notes(on ticketID: TicketID) async throws -> [Note] {
         try self.state.withLock { state in
             guard state.ticket(ticketID) != nil else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
-            return state.notesByTicket[ticketID] ?? []
+            return state.notesByTicket[ticketID.rawValue - 1]
         }
     }
 

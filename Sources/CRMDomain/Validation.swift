@@ -9,7 +9,7 @@ public enum Validation {
     public static func requiredText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
         let trimmed = text.trimmingWhitespace
         guard !trimmed.isEmpty else { throw .validation(field: field, reason: "must not be empty") }
-        guard trimmed.count <= maximum else {
+        guard trimmed.utf8.count <= maximum || trimmed.count <= maximum else {
             throw .validation(field: field, reason: "must be at most \(maximum) characters (got \(trimmed.count))")
         }
         return trimmed
@@ -17,7 +17,7 @@ public enum Validation {
 
     /// A text of at most `maximum` characters, possibly empty.
     public static func optionalText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
-        guard text.count <= maximum else {
+        guard text.utf8.count <= maximum || text.count <= maximum else {
             throw .validation(field: field, reason: "must be at most \(maximum) characters (got \(text.count))")
         }
         return text
@@ -84,9 +84,17 @@ extension Priority {
 
 extension String {
     var trimmingWhitespace: String {
+        if let first = self.utf8.first, let last = self.utf8.last, Self.isVisibleASCII(first), Self.isVisibleASCII(last) {
+            return self
+        }
         guard let first = self.firstIndex(where: { !$0.isWhitespace }),
             let last = self.lastIndex(where: { !$0.isWhitespace })
         else { return "" }
         return String(self[first...last])
+    }
+
+    /// A printable ASCII byte other than space: no whitespace can start or end there.
+    private static func isVisibleASCII(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F
     }
 }

@@ -3,18 +3,19 @@ public struct CommandParser: Sendable {
     public let commands: [CommandSpec]
     /// The first words of all commands (`ticket`, `customer`, `help`, …), in table order.
     public let nouns: [String]
-    private let families: [String: [CommandSpec]]
+    /// The commands by first word; a short list, searched in order (cheaper than hashing each line's first word).
+    private let families: [(noun: String, commands: [CommandSpec])]
 
     public init(commands: [CommandSpec]) {
         self.commands = commands
         var seen = Set<String>()
         self.nouns = commands.map { $0.path[0] }.filter { seen.insert($0).inserted }
-        self.families = Dictionary(grouping: commands) { $0.path[0] }
+        self.families = self.nouns.map { noun in (noun, commands.filter { $0.path[0] == noun }) }
     }
 
     /// The commands whose first word is `noun`.
     public func commands(under noun: String) -> [CommandSpec] {
-        self.families[noun] ?? []
+        self.families.first { $0.noun == noun }?.commands ?? []
     }
 
     /// The command named by the leading words, and how many words its name took.
@@ -54,11 +55,11 @@ public struct CommandParser: Sendable {
                 continue
             }
             if word == "--help" { return .help(command) }
-            if word.hasPrefix("--") && word.count > 2 {
-                let body = word.dropFirst(2)
-                let equals = body.firstIndex(of: "=")
-                let name = String(body[..<(equals ?? body.endIndex)])
-                let inline = equals.map { String(body[body.index(after: $0)...]) }
+            if word.utf8.count > 2 && word.hasPrefix("--") {
+                let body = word.utf8.dropFirst(2)
+                let equals = body.firstIndex(of: UInt8(ascii: "="))
+                let name = String(Substring(body[..<(equals ?? body.endIndex)]))
+                let inline = equals.map { String(Substring(body[body.index(after: $0)...])) }
                 guard let flag = command.flags.first(where: { $0.name == name }) else {
                     let known = command.flags.map { "--" + $0.name }
                     throw ShellError.usage(

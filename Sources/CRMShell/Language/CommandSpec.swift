@@ -64,7 +64,7 @@ public struct FlagSpec: Sendable {
 
 /// One command of the shell language: the single declaration that parsing, `help`, `--help`, completion and
 /// "did you mean" all read. Its `run` translates the parsed words into one `CRMService` call.
-public struct CommandSpec: Sendable {
+public final class CommandSpec: Sendable {
     /// The words that name the command, e.g. `["ticket", "update"]`.
     public let path: [String]
     public let arguments: [ArgumentSpec]

@@ -26,6 +26,11 @@ public enum Tokenizer {
             inWord = false
         }
         while index < bytes.count {
+            if !inWord, let end = Self.plainWordEnd(in: bytes, from: index) {
+                words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self))
+                index = end
+                continue
+            }
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -78,5 +83,24 @@ public enum Tokenizer {
         }
         finishWord()
         return .words(words)
+    }
+
+    /// Where a word starting at `start` ends, when it is all plain bytes (no quote, escape or comment) up to
+    /// whitespace or the end; nil otherwise, and for whitespace at `start`.
+    private static func plainWordEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                return index > start ? index : nil
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                return nil
+            case UInt8(ascii: "#") where index == start:
+                return nil
+            default:
+                index += 1
+            }
+        }
+        return index > start ? index : nil
     }
 }

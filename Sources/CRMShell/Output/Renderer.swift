@@ -52,18 +52,18 @@ struct Renderer: Sendable {
         case .tsv: return Self.delimited(fields, [entity.values], separator: "\t")
         case .table:
             let width = fields.reduce(0) { max($0, $1.utf8.count) } + 2
-            var text = ""
+            var text: [UInt8] = []
             text.reserveCapacity(fields.count * (width + 24))
             for (field, value) in zip(fields, entity.values) {
-                text += field
-                text += ":"
+                text.append(contentsOf: field.utf8)
+                text.append(UInt8(ascii: ":"))
                 if !value.isEmpty {
-                    text += String(repeating: " ", count: width - field.utf8.count - 1)
-                    text += value
+                    text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - field.utf8.count - 1))
+                    text.append(contentsOf: value.utf8)
                 }
-                text += "\n"
+                text.append(UInt8(ascii: "\n"))
             }
-            return text
+            return String(decoding: text, as: UTF8.self)
         }
     }
 
