@@ -159,7 +159,7 @@ struct CRMRoutes: Sendable {
         let prefix = "Bearer "
         guard header.hasPrefix(prefix) else { throw CRMError.unauthenticated }
         let token = header.dropFirst(prefix.count)
-        guard !token.isEmpty, !token.contains(" ") else { throw CRMError.unauthenticated }
+        guard !token.isEmpty, !token.utf8.contains(UInt8(ascii: " ")) else { throw CRMError.unauthenticated }
         return try await self.service.login(token: String(token), via: .http)
     }
 

@@ -2,10 +2,16 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A log handler that appends lines to a file, so a server inside the REPL never writes over the prompt.
+/// A log handler that appends lines to a file (so a server inside the REPL never writes over the prompt) or to
+/// standard error (`crm serve`). Unlike swift-log's stream handler it does no work when metadata is set, which
+/// Hummingbird does on every request.
 public struct FileLogHandler: LogHandler {
     private final class Sink: Sendable {
         let handle: Mutex<FileHandle?>
+
+        init(handle: FileHandle) {
+            self.handle = Mutex(handle)
+        }
 
         init(path: String) {
             let folder = (path as NSString).deletingLastPathComponent
@@ -32,6 +38,16 @@ public struct FileLogHandler: LogHandler {
     public init(label: String, path: String) {
         self.label = label
         self.sink = Sink(path: path)
+    }
+
+    /// A handler writing to standard error.
+    public static func standardError(label: String) -> FileLogHandler {
+        FileLogHandler(label: label, sink: Sink(handle: .standardError))
+    }
+
+    private init(label: String, sink: Sink) {
+        self.label = label
+        self.sink = sink
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -24,10 +23,15 @@ struct TimingMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let start = ContinuousClock.now
         var response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000
-        response.headers[.processTime] = String(format: "%.3f", milliseconds)
+        response.headers[.processTime] = Self.milliseconds(ContinuousClock.now - start)
         self.counter.increment()
         return response
+    }
+
+    /// A duration as milliseconds with three decimals, e.g. `0.187`.
+    static func milliseconds(_ duration: Duration) -> String {
+        let microseconds = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        let fraction = String(microseconds % 1_000)
+        return "\(microseconds / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

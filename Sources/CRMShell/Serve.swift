@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
             streams.write(error: "error: \(error)")
             throw ExitCode(ExitStatus(for: error).rawValue)
         }
-        var logger = Logger(label: "crm")
+        var logger = Logger(label: "crm") { FileLogHandler.standardError(label: $0) }
         logger.logLevel = .notice
         let host = self.host
         let application = buildApplication(service: service, host: host, port: self.port, logger: logger) { port in
