@@ -1,6 +1,7 @@
 import CRMDomain
 import Foundation
 import GRDB
+import Synchronization
 
 /// A durable `CRMStore` in one SQLite file (DESIGN §4): WAL, foreign keys, an index per ticket filter, and
 /// every use case with its audit event in one transaction. Several processes may share the file; writers wait
@@ -9,13 +10,18 @@ public final class SQLiteCRMStore: CRMStore {
     /// The schema version this build writes; a file from a newer version is refused untouched.
     public static let schemaVersion = 1
 
+    /// How long a write waits for another process to release the file's write lock before it fails.
+    private static let busyTimeoutMilliseconds = 10_000
+
     private let pool: DatabasePool
+    /// How many writes of this process are under way; a write runs on the caller's thread only when it is alone.
+    private let writesInProgress = Mutex(0)
 
     /// Opens (creating, migrating and seeding when new) the database at `path`.
     public init(path: String, seed: Seed = .demo(), seededAt: Timestamp) throws(SQLiteStoreError) {
         try Self.checkFile(at: path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(TimeInterval(Self.busyTimeoutMilliseconds) / 1000)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -26,6 +32,7 @@ public final class SQLiteCRMStore: CRMStore {
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 if version == 0 { try SQLiteSchema.create(db, seed: seed, seededAt: seededAt) }
             }
+            try self.pool.writeWithoutTransaction { db in try Self.setBusyTimeout(db, milliseconds: 0) }
         } catch let error as SQLiteStoreError {
             throw error
         } catch {
@@ -89,7 +96,7 @@ public final class SQLiteCRMStore: CRMStore {
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
         try await self.pool.read { db in
             let items = try Row.fetchAll(
-                db, sql: "SELECT * FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
+                db, sql: "SELECT \(Self.customerColumns) FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
             ).map(Self.customer)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
             return Page(items: items, total: total, limit: limit, offset: offset)
@@ -101,7 +108,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
-        try await self.pool.write { db in
+        try await self.write { db in
             let recorded = try make(CustomerID(try Self.nextID(db, table: "customers")))
             try Self.save(recorded.value, db, insert: true)
             try Self.append(recorded.audit, db)
@@ -112,7 +119,7 @@ public final class SQLiteCRMStore: CRMStore {
     public func updateCustomer(
         _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
     ) async throws -> Customer {
-        try await self.pool.write { db in
+        try await self.write { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw CRMError.notFound(entity: "customer/\(id)") }
             guard let recorded = try change(customer) else { return customer }
             try Self.save(recorded.value, db, insert: false)
@@ -122,7 +129,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func deleteCustomer(_ id: CustomerID, _ check: @Sendable (Customer, Int) throws -> AuditRecord) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             guard let customer = try Self.fetchCustomer(db, id) else { throw CRMError.notFound(entity: "customer/\(id)") }
             let tickets = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM tickets WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0
@@ -171,7 +178,7 @@ public final class SQLiteCRMStore: CRMStore {
             let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets" + whereClause, arguments: arguments) ?? 0
             let items = try Row.fetchAll(
-                db, sql: "SELECT * FROM tickets\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
+                db, sql: "SELECT \(Self.ticketColumns) FROM tickets\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
                 arguments: arguments + [query.limit, query.offset]
             ).map(Self.ticket)
             return Page(items: items, total: total, limit: query.limit, offset: query.offset)
@@ -185,7 +192,7 @@ public final class SQLiteCRMStore: CRMStore {
     public func insertTicket(
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
-        try await self.pool.write { db in
+        try await self.write { db in
             let recorded = try make(TicketID(try Self.nextID(db, table: "tickets")), try Self.fetchCustomer(db, customerID))
             try Self.save(recorded.value, db, insert: true)
             try Self.append(recorded.audit, db)
@@ -196,7 +203,7 @@ public final class SQLiteCRMStore: CRMStore {
     public func updateTicket(
         _ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?
     ) async throws -> Ticket {
-        try await self.pool.write { db in
+        try await self.write { db in
             guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
             guard let recorded = try change(ticket) else { return ticket }
             try Self.save(recorded.value, db, insert: false)
@@ -206,7 +213,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func deleteTicket(_ id: TicketID, _ check: @Sendable (Ticket) throws -> AuditRecord) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
             let record = try check(ticket)
             try db.cachedStatement(sql: "DELETE FROM tickets WHERE id = ?").execute(arguments: [id.rawValue])
@@ -219,7 +226,7 @@ public final class SQLiteCRMStore: CRMStore {
     public func insertNote(
         on ticketID: TicketID, _ make: @Sendable (NoteID, Ticket) throws -> Recorded<Note>
     ) async throws -> Note {
-        try await self.pool.write { db in
+        try await self.write { db in
             guard let ticket = try Self.fetchTicket(db, ticketID) else {
                 throw CRMError.notFound(entity: "ticket/\(ticketID)")
             }
@@ -277,6 +284,57 @@ public final class SQLiteCRMStore: CRMStore {
         }
     }
 
+    // MARK: Transactions
+
+    /// Runs `updates` and commits, or rolls back if it throws.
+    ///
+    /// A write that finds no other write of this process under way runs here, on the calling thread, and does
+    /// not wait for locks (the writer connection's busy timeout is 0): it saves the two thread handoffs of a
+    /// hop to GRDB's writer queue and back, and holds the caller (a thread of the small cooperative pool the
+    /// HTTP server shares) only for its own work, a commit and now and then a WAL checkpoint. A write that would
+    /// have to wait, for another task's write or for another process's lock (`SQLITE_BUSY`), waits suspended
+    /// instead, on the writer queue with the busy timeout; rolled back, `updates` runs again there.
+    private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        let alone = self.writesInProgress.withLock { count in
+            count += 1
+            return count == 1
+        }
+        defer { self.writesInProgress.withLock { $0 -= 1 } }
+        if alone {
+            do {
+                return try self.writeOnCallingThread(updates)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {}
+        }
+        return try await self.pool.writeWithoutTransaction { db in
+            try Self.setBusyTimeout(db, milliseconds: Self.busyTimeoutMilliseconds)
+            defer { try? Self.setBusyTimeout(db, milliseconds: 0) }
+            return try Self.inTransaction(db, updates)
+        }
+    }
+
+    /// GRDB's synchronous write: on an idle writer queue it runs the transaction on the calling thread.
+    private func writeOnCallingThread<T>(_ updates: (Database) throws -> T) throws -> T {
+        try self.pool.writeWithoutTransaction { db in try Self.inTransaction(db, updates) }
+    }
+
+    /// `BEGIN IMMEDIATE`, `updates`, `COMMIT`; or a rollback if anything throws. The two statements are
+    /// compiled once per connection (GRDB's `inTransaction` compiles them for every transaction).
+    private static func inTransaction<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            let result = try updates(db)
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return result
+        } catch {
+            try? db.rollback()
+            throw error
+        }
+    }
+
+    private static func setBusyTimeout(_ db: Database, milliseconds: Int) throws {
+        try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+    }
+
     // MARK: Rows
 
     /// Runs a write statement, compiled once per connection.
@@ -329,37 +387,46 @@ public final class SQLiteCRMStore: CRMStore {
                     assignee = ?, tags = ?, created_at = ?, updated_at = ?, version = ? WHERE id = ?
                 """,
             arguments)
-        try db.cachedStatement(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?").execute(arguments: [ticket.id.rawValue])
+        if !insert {
+            try db.cachedStatement(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?").execute(arguments: [ticket.id.rawValue])
+        }
         for tag in ticket.tags {
             try db.cachedStatement(sql: "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)").execute(arguments: [tag, ticket.id.rawValue])
         }
     }
 
     private static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [id.rawValue])
-            .map(Self.customer)
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customers WHERE id = ?"), arguments: [id.rawValue])
+        return try rows.next().map(Self.customer)
     }
 
     private static func fetchTicket(_ db: Database, _ id: TicketID) throws -> Ticket? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [id.rawValue])
-            .map(Self.ticket)
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(Self.ticketColumns) FROM tickets WHERE id = ?"), arguments: [id.rawValue])
+        return try rows.next().map(Self.ticket)
     }
+
+    /// The columns `customer(_:)` decodes, in its order (by position: cheaper than by name).
+    private static let customerColumns = "id, name, email, company, created_at, updated_at"
 
     private static func customer(_ row: Row) -> Customer {
         Customer(
-            id: CustomerID(row["id"]), name: row["name"], email: row["email"], company: row["company"],
-            createdAt: Self.timestamp(row["created_at"]), updatedAt: Self.timestamp(row["updated_at"]))
+            id: CustomerID(row[0]), name: row[1], email: row[2], company: row[3],
+            createdAt: Self.timestamp(row[4]), updatedAt: Self.timestamp(row[5]))
     }
 
+    /// The columns `ticket(_:)` decodes, in its order (by position: cheaper than by name).
+    private static let ticketColumns =
+        "id, customer_id, subject, description, status, priority, assignee, tags, created_at, updated_at, version"
+
     private static func ticket(_ row: Row) -> Ticket {
-        let tags: String = row["tags"]
+        let tags: String = row[7]
         return Ticket(
-            id: TicketID(row["id"]), customerID: CustomerID(row["customer_id"]), subject: row["subject"],
-            description: row["description"], status: TicketStatus(rawValue: row["status"]) ?? .open,
-            priority: Priority(rawValue: row["priority"]) ?? .normal, assignee: row["assignee"],
-            tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
-            createdAt: Self.timestamp(row["created_at"]), updatedAt: Self.timestamp(row["updated_at"]),
-            version: row["version"])
+            id: TicketID(row[0]), customerID: CustomerID(row[1]), subject: row[2], description: row[3],
+            status: TicketStatus(rawValue: row[4]) ?? .open, priority: Priority(rawValue: row[5]) ?? .normal,
+            assignee: row[6], tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
+            createdAt: Self.timestamp(row[8]), updatedAt: Self.timestamp(row[9]), version: row[10])
     }
 
     private static func timestamp(_ text: String) -> Timestamp {

@@ -27,6 +27,23 @@ struct SQLiteStoreTests {
         #expect(try await second.service.listCustomers(by: second.agent).total == 2, "seeded once, not again")
     }
 
+    @Test("concurrent writes of one process each commit once, with distinct IDs and one audit event each")
+    func concurrentWritesInOneProcess() async throws {
+        let fixture = try await SQLiteFixture(path: try temporaryFolder().appendingPathComponent("crm.sqlite").path)
+        let ids = try await withThrowingTaskGroup(of: TicketID.self) { group in
+            for number in 1...200 {
+                group.addTask {
+                    try await fixture.service.createTicket(
+                        NewTicket(customerID: CustomerID(1 + number % 2), subject: "c\(number)"), by: fixture.agent
+                    ).id
+                }
+            }
+            return try await group.reduce(into: Set<TicketID>()) { $0.insert($1) }
+        }
+        #expect(ids == Set((1...200).map(TicketID.init)))
+        #expect(try await fixture.service.auditLog(by: fixture.admin).total == 200)
+    }
+
     @Test("a directory is refused with a clear error")
     func directory() throws {
         let folder = try temporaryFolder()
