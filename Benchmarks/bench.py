@@ -101,7 +101,9 @@ class Server:
 
 
 def wrk(url, seconds, lua=None, header=None):
-    command = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    """64 connections from one wrk thread: on two cores the load generator gets one and the server the other
+    (two wrk threads would contend with the server's two event loops for the same cores)."""
+    command = ["wrk", "-t1", "-c64", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if header:
         command += ["-H", header]
     if lua:
