@@ -3,16 +3,25 @@ import Foundation
 /// Reads stdin on a thread of its own (never blocking the Swift concurrency pool, which a background server
 /// needs) and hands over whatever complete lines have arrived, so piped input is both fast and responsive.
 final class InputLines {
+    /// How many batches the reader may be ahead of the consumer; it blocks (without polling) when it is.
+    private static let batchesAhead = 4
+
     private let batches: AsyncStream<[String]>
+    private let freeSlots = DispatchSemaphore(value: InputLines.batchesAhead)
     private var iterator: AsyncStream<[String]>.Iterator
     private var pending: [String] = []
     private var index = 0
 
     init(fileDescriptor: Int32 = 0) {
-        let (stream, continuation) = AsyncStream.makeStream(of: [String].self, bufferingPolicy: .bufferingOldest(4))
+        let (stream, continuation) = AsyncStream.makeStream(of: [String].self)
         self.batches = stream
         self.iterator = stream.makeAsyncIterator()
+        let freeSlots = self.freeSlots
         let thread = Thread {
+            func send(_ lines: [String]) {
+                freeSlots.wait()
+                continuation.yield(lines)
+            }
             var partial: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
@@ -28,9 +37,9 @@ final class InputLines {
                     start = position + 1
                 }
                 partial.append(contentsOf: buffer[start..<count])
-                if !lines.isEmpty { Self.send(lines, to: continuation) }
+                if !lines.isEmpty { send(lines) }
             }
-            if !partial.isEmpty { Self.send([Self.line(from: partial)], to: continuation) }
+            if !partial.isEmpty { send([Self.line(from: partial)]) }
             continuation.finish()
         }
         thread.start()
@@ -40,6 +49,7 @@ final class InputLines {
     func next() async -> String? {
         if self.index == self.pending.count {
             guard let batch = await self.iterator.next() else { return nil }
+            self.freeSlots.signal()
             self.pending = batch
             self.index = 0
         }
@@ -50,12 +60,5 @@ final class InputLines {
     private static func line(from bytes: [UInt8]) -> String {
         let trimmed = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...]
         return String(decoding: trimmed, as: UTF8.self)
-    }
-
-    /// Waits (on the reading thread) while the consumer is four batches behind, bounding memory.
-    private static func send(_ lines: [String], to continuation: AsyncStream<[String]>.Continuation) {
-        while case .dropped = continuation.yield(lines) {
-            usleep(1_000)
-        }
     }
 }
