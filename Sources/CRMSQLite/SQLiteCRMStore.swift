@@ -13,6 +13,11 @@ public final class SQLiteCRMStore: CRMStore {
     /// How long a write waits for another process to release the file's write lock before it fails.
     private static let busyTimeoutMilliseconds = 10_000
 
+    /// WAL pages after which a commit copies them into the database file (SQLite's default is 1,000). A ticket
+    /// create writes about 11 pages, and every checkpoint costs two fsyncs; 4,000 pages (16 MB of WAL) cuts
+    /// those to a quarter and writes a page updated by several creates once.
+    private static let checkpointPages = 4_000
+
     private let pool: DatabasePool
     /// How many writes of this process are under way; a write runs on the caller's thread only when it is alone.
     private let writesInProgress = Mutex(0)
@@ -25,6 +30,7 @@ public final class SQLiteCRMStore: CRMStore {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
