@@ -128,6 +128,12 @@ def wrk(url, seconds, lua=None, header=None):
     return rps, percentile("50"), percentile("99")
 
 
+def median_run(runs):
+    """Median requests/s and median p99 of several wrk runs (rounds alternate between endpoints, so a burst of
+    load from elsewhere on a 2-core machine does not decide a budget alone)."""
+    return statistics.median(run[0] for run in runs), statistics.median(run[2] for run in runs)
+
+
 def server_time(url, path, token="agent123", samples=200):
     """Median X-Process-Time-ms of a request (the server's own time, not the client's)."""
     values = []
@@ -148,6 +154,7 @@ def main():
     store_tickets = 10_000 if args.quick else 1_000_000
     sqlite_creates = 2_000 if args.quick else 20_000
     wrk_seconds = 2 if args.quick else 10
+    wrk_rounds = 1 if args.quick else 3
     rows = []
 
     def row(name, budget, measured, passed):
@@ -178,12 +185,19 @@ def main():
         server = Server(binary, load)
         try:
             auth = "Authorization: Bearer agent123"
-            health, _, health_p99 = wrk(server.url + "/health", wrk_seconds)
-            row("HTTP GET /health", "(reference)", f"{health:,.0f} req/s, p99 {health_p99:.2f} ms", True)
-            customer, _, customer_p99 = wrk(server.url + "/api/customers/1", wrk_seconds, header=auth)
+            health_runs, customer_runs = [], []
+            for _ in range(wrk_rounds):
+                health_runs.append(wrk(server.url + "/health", wrk_seconds))
+                customer_runs.append(wrk(server.url + "/api/customers/1", wrk_seconds, header=auth))
+            health, health_p99 = median_run(health_runs)
+            customer, customer_p99 = median_run(customer_runs)
+            rounds = f" (median of {wrk_rounds} x {wrk_seconds} s)" if wrk_rounds > 1 else ""
+            row("HTTP GET /health" + rounds, "(reference)", f"{health:,.0f} req/s, p99 {health_p99:.2f} ms", True)
             ratio = customer / health
-            row("HTTP GET /api/customers/1", ">= 70% of /health, p99 <= 5 ms",
+            row("HTTP GET /api/customers/1" + rounds, ">= 70% of /health, p99 <= 5 ms",
                 f"{ratio:.0%} ({customer:,.0f} req/s), p99 {customer_p99:.2f} ms", ratio >= 0.7 and customer_p99 <= 5)
+            print("  p99 of each run (ms): /health " + ", ".join(f"{run[2]:.2f}" for run in health_runs)
+                  + "; /api/customers/1 " + ", ".join(f"{run[2]:.2f}" for run in customer_runs), file=sys.stderr)
             lua = os.path.join(folder, "post.lua")
             with open(lua, "w") as script:
                 script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
