@@ -80,7 +80,7 @@ struct RoleMatrixTests {
     static func world(publicTickets: Bool) async throws -> APIWorld {
         let world = try await APIWorld.make(publicTickets: publicTickets)
         let one = try await world.ticket("Open one")
-        try await world.service.addNote(to: one.id, text: "first", by: world.admin)
+        _ = try await world.service.addNote(to: one.id, text: "first", by: world.admin)
         let two = try await world.ticket("Closed one")
         _ = try await world.service.updateTicket(two.id, TicketChanges(status: .closed), by: world.admin)
         _ = try await world.service.createCustomer(

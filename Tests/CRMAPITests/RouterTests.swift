@@ -432,7 +432,7 @@ struct RouterTests {
     func deleteTicket() async throws {
         let world = try await APIWorld.make()
         let ticket = try await world.ticket()
-        try await world.service.addNote(to: ticket.id, text: "note", by: world.agent)
+        _ = try await world.service.addNote(to: ticket.id, text: "note", by: world.agent)
         try await world.test { api in
             let byAgent = try await api.delete("/api/tickets/\(ticket.id)", token: Token.agent)
             #expect(byAgent.status == 403)

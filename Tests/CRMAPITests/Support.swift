@@ -591,7 +591,8 @@ func openPTY() throws -> (Int32, Int32) {
     }
     var name = [CChar](repeating: 0, count: 256)
     guard ptsnameR(master, &name, name.count) == 0 else { throw SocketError(operation: "ptsname_r", errno: errno) }
-    let slave = open(String(cString: name), O_RDWR | O_NOCTTY | O_CLOEXEC)
+    let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
     guard slave >= 0 else { throw SocketError(operation: "open pty", errno: errno) }
     var settings = termios()
     tcgetattr(slave, &settings)

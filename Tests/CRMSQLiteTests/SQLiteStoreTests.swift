@@ -58,7 +58,7 @@ struct SQLiteStoreTests {
     func notADatabase() throws {
         let path = try temporaryFolder().appendingPathComponent("notes.txt").path
         let original = Data("these are my notes, not a database\n".utf8)
-        FileManager.default.createFile(atPath: path, contents: original)
+        try original.write(to: URL(fileURLWithPath: path))
         #expect(throws: SQLiteStoreError.self) { _ = try SQLiteCRMStore(path: path, seededAt: t0) }
         #expect(FileManager.default.contents(atPath: path) == original)
     }
