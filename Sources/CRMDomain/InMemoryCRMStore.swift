@@ -194,7 +194,7 @@ public final class InMemoryCRMStore: CRMStore {
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
         try self.state.withLock { state in
-            let recorded = try make(TicketID(state.tickets.count + 1), state.customer(customerID))
+            let recorded = try make(TicketID(state.tickets.lastID + 1), state.customer(customerID))
             state.tickets.append(recorded.value)
             state.notesByTicket.append([])
             state.ticketIndexes.add(recorded.value)
@@ -253,9 +253,17 @@ public final class InMemoryCRMStore: CRMStore {
                 else if let actor = query.actor { state.audit.positions(actor: actor) }
                 else { nil }
             guard let positions else {
-                let end = min(state.audit.count, query.offset + query.limit)
-                let items = query.offset < end ? (query.offset..<end).map(state.audit.event(at:)) : []
-                return Page(items: items, total: state.audit.count, limit: query.limit, offset: query.offset)
+                let window = (0..<state.audit.count).dropFirst(query.offset).prefix(query.limit)
+                return Page(
+                    items: window.map(state.audit.event(at:)), total: state.audit.count, limit: query.limit,
+                    offset: query.offset)
+            }
+            guard query.entity != nil && query.actor != nil else {
+                // One filter: its chain is exactly the answer, so only the page is decoded.
+                let window = positions.dropFirst(query.offset).prefix(query.limit)
+                return Page(
+                    items: window.map(state.audit.event(at:)), total: positions.count, limit: query.limit,
+                    offset: query.offset)
             }
             let matching = positions.map(state.audit.event(at:)).filter(query.matches)
             let items = Array(matching.dropFirst(query.offset).prefix(query.limit))

@@ -4,6 +4,8 @@
 struct TicketTable {
     private static let chunkSize = 4_096
 
+    /// One ticket without its ID (the position gives it); customer IDs and versions are kept in 32 bits, which
+    /// holds over two billion of either.
     private struct Row {
         var subject: String
         var description: String
@@ -41,26 +43,26 @@ struct TicketTable {
     }
 
     private var chunks: [[Row?]] = []
-    /// How many IDs have been given out (deleted tickets included).
-    private(set) var count = 0
+    /// The highest ID given out, deleted tickets included; the next ticket gets `lastID + 1`.
+    private(set) var lastID = 0
 
     /// The ticket with this ID, or nil when it never existed or was deleted.
     subscript(id: TicketID) -> Ticket? {
         let index = id.rawValue - 1
-        guard index >= 0, index < self.count else { return nil }
+        guard index >= 0, index < self.lastID else { return nil }
         return self.chunks[index / Self.chunkSize][index % Self.chunkSize]?.ticket(id: id.rawValue)
     }
 
-    /// Stores a ticket with the next ID (`count + 1`).
+    /// Stores a ticket with the next ID (`lastID + 1`).
     mutating func append(_ ticket: Ticket) {
-        precondition(ticket.id.rawValue == self.count + 1, "tickets are appended in ID order")
-        if self.count % Self.chunkSize == 0 {
+        precondition(ticket.id.rawValue == self.lastID + 1, "tickets are appended in ID order")
+        if self.lastID % Self.chunkSize == 0 {
             var chunk: [Row?] = []
             chunk.reserveCapacity(Self.chunkSize)
             self.chunks.append(chunk)
         }
         self.chunks[self.chunks.count - 1].append(Row(ticket))
-        self.count += 1
+        self.lastID += 1
     }
 
     /// Replaces an existing ticket.

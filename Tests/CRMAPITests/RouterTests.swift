@@ -527,6 +527,10 @@ struct RouterTests {
             #expect(customers.array?.compactMap { $0["name"] as? String } == ["John Smith"])
             #expect(customers.header("X-Total-Count") == "2")
             #expect(try await api.get("/api/tickets?limit=1000").status == 200)
+            for path in ["/api/tickets", "/api/customers", "/api/audit", "/api/tickets/1/history"] {
+                let farthest = try await api.get("\(path)?limit=1000&offset=\(Int.max)", token: Token.admin)
+                #expect(farthest.status == 200 && farthest.text == "[]", "\(path): \(farthest)")
+            }
             for query in ["limit=0", "limit=1001", "limit=-3", "offset=-1", "limit=ten"] {
                 let bad = try await api.get("/api/tickets?\(query)")
                 #expect(bad.status == 422, "\(query): \(bad)")

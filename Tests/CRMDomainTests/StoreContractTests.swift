@@ -281,7 +281,7 @@ struct StoreContractTests {
         }
         func check(_ query: TicketQuery, sourceLocation: SourceLocation = #_sourceLocation) async throws {
             let matching = tickets.filter(query.matches)
-            for (limit, offset) in [(1000, 0), (10, 0), (10, 5), (64, 64), (3, matching.count - 1), (5, matching.count)] {
+            for (limit, offset) in [(1000, 0), (10, 0), (10, 5), (64, 64), (3, matching.count - 1), (5, matching.count), (1000, Int.max)] {
                 var windowed = query
                 windowed.limit = limit
                 windowed.offset = max(0, offset)
@@ -330,7 +330,7 @@ struct StoreContractTests {
             AuditQuery(actor: "ghost"), AuditQuery(entity: "customer/1"),
         ] {
             let matching = everything.filter(query.matches)
-            for (limit, offset) in [(100, 0), (7, 0), (7, 7), (1, matching.count - 1), (10, matching.count + 5)] {
+            for (limit, offset) in [(100, 0), (7, 0), (7, 7), (1, matching.count - 1), (10, matching.count + 5), (1000, Int.max)] {
                 var windowed = query
                 windowed.limit = limit
                 windowed.offset = max(0, offset)
