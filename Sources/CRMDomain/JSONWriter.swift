@@ -15,6 +15,7 @@ public struct JSONWriter: Sendable {
     /// Whether the next key or array element needs a comma before it.
     private var needsComma = false
 
+    /// An empty writer with room for `capacity` bytes before it grows.
     public init(capacity: Int = 256) {
         self.bytes.reserveCapacity(capacity)
     }
@@ -35,23 +36,27 @@ public struct JSONWriter: Sendable {
         self.needsComma = false
     }
 
+    /// Opens an object; follow with `key` and value pairs, then `endObject`.
     public mutating func beginObject() {
         self.separate()
         self.bytes.append(UInt8(ascii: "{"))
         self.needsComma = false
     }
 
+    /// Closes the innermost object.
     public mutating func endObject() {
         self.bytes.append(UInt8(ascii: "}"))
         self.needsComma = true
     }
 
+    /// Opens an array; follow with its elements, then `endArray`.
     public mutating func beginArray() {
         self.separate()
         self.bytes.append(UInt8(ascii: "["))
         self.needsComma = false
     }
 
+    /// Closes the innermost array.
     public mutating func endArray() {
         self.bytes.append(UInt8(ascii: "]"))
         self.needsComma = true
@@ -64,12 +69,14 @@ public struct JSONWriter: Sendable {
         self.needsComma = false
     }
 
+    /// Writes `null`.
     public mutating func null() {
         self.separate()
         self.bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
         self.needsComma = true
     }
 
+    /// Writes an integer in decimal.
     public mutating func int(_ value: Int) {
         self.separate()
         guard value != 0 else {
@@ -88,6 +95,7 @@ public struct JSONWriter: Sendable {
         self.needsComma = true
     }
 
+    /// Writes a string, quoted and escaped.
     public mutating func string(_ value: String) {
         self.separate()
         self.bytes.append(UInt8(ascii: "\""))
@@ -126,6 +134,10 @@ public struct JSONWriter: Sendable {
         if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }
     }
 
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
     private mutating func escape(_ byte: UInt8) {
         self.bytes.append(UInt8(ascii: "\\"))
         switch byte {
@@ -136,10 +148,9 @@ public struct JSONWriter: Sendable {
         case UInt8(ascii: "\r"): self.bytes.append(UInt8(ascii: "r"))
         case UInt8(ascii: "\t"): self.bytes.append(UInt8(ascii: "t"))
         default:
-            let hex = Array("0123456789abcdef".utf8)
             self.bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            self.bytes.append(hex[Int(byte >> 4)])
-            self.bytes.append(hex[Int(byte & 0x0F)])
+            self.bytes.append(Self.hexDigit(byte >> 4))
+            self.bytes.append(Self.hexDigit(byte & 0x0F))
         }
     }
 }
