@@ -17,7 +17,7 @@ struct JSONWriterTests {
     static let awkwardStrings: [String] = [
         "", "plain", "quote \" and backslash \\", "slash / stays", "line\nbreak\rreturn\ttab", "\u{08}\u{0C}",
         String((0..<0x20).map { Character(Unicode.Scalar($0)!) }), "\u{7F} delete", "café ünïcödé 日本語 🎫👩‍💻",
-        "\\n is not a newline", "ends with backslash \\",
+        "\\n is not a newline", "ends with backslash \\", "line \u{2028} and paragraph \u{2029} separators, \u{FEFF} BOM",
     ]
 
     @Test("strings are escaped exactly as JSONEncoder escapes them", arguments: awkwardStrings)
