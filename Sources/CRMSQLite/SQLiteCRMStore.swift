@@ -309,7 +309,9 @@ public final class SQLiteCRMStore: CRMStore {
         if alone {
             do {
                 return try self.writeOnCallingThread(updates)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {}
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                // Another process holds the write lock: wait for it below, suspended.
+            }
         }
         return try await self.pool.writeWithoutTransaction { db in
             try Self.setBusyTimeout(db, milliseconds: Self.busyTimeoutMilliseconds)
@@ -318,7 +320,8 @@ public final class SQLiteCRMStore: CRMStore {
         }
     }
 
-    /// GRDB's synchronous write: on an idle writer queue it runs the transaction on the calling thread.
+    /// GRDB's synchronous write: on an idle writer queue it runs the transaction on the calling thread. (A
+    /// synchronous function of its own, because inside `write` the call would pick GRDB's async overload.)
     private func writeOnCallingThread<T>(_ updates: (Database) throws -> T) throws -> T {
         try self.pool.writeWithoutTransaction { db in try Self.inTransaction(db, updates) }
     }

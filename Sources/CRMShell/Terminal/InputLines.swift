@@ -6,7 +6,6 @@ final class InputLines {
     /// How many batches the reader may be ahead of the consumer; it blocks (without polling) when it is.
     private static let batchesAhead = 4
 
-    private let batches: AsyncStream<[String]>
     private let freeSlots = DispatchSemaphore(value: InputLines.batchesAhead)
     private var iterator: AsyncStream<[String]>.Iterator
     private var pending: [String] = []
@@ -14,7 +13,6 @@ final class InputLines {
 
     init(fileDescriptor: Int32 = 0) {
         let (stream, continuation) = AsyncStream.makeStream(of: [String].self)
-        self.batches = stream
         self.iterator = stream.makeAsyncIterator()
         let freeSlots = self.freeSlots
         let thread = Thread {
