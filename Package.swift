@@ -5,7 +5,7 @@ let package = Package(
     name: "crm",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "crm", targets: ["CRMShell"]),
+        .executable(name: "crm", targets: ["CRMMain"]),
         .library(name: "CRMDomain", targets: ["CRMDomain"]),
     ],
     dependencies: [
@@ -41,7 +41,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .executableTarget(
+        .executableTarget(name: "CRMMain", dependencies: ["CRMShell"]),
+        .target(
             name: "CRMShell",
             dependencies: [
                 "CRMDomain",
@@ -52,12 +53,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMSQLite"]),
-        .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMDomain"]),
-        .testTarget(name: "CRMSQLiteTests", dependencies: ["CRMSQLite", "CRMDomain", "CRMShell"]),
+        .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain"]),
+        .testTarget(name: "CRMSQLiteTests", dependencies: ["CRMSQLite", "CRMDomain", "CRMShell", "CRMMain"]),
         .testTarget(
             name: "CRMAPITests",
             dependencies: [
-                "CRMAPI", "CRMDomain",
+                "CRMAPI", "CRMDomain", "CRMMain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -4,9 +4,8 @@ import CRMDomain
 import Foundation
 
 /// The `crm` program: process flags here, then an interactive shell or a script run (DESIGN §5.1).
-@main
-struct CRM: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct CRM: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "crm",
         abstract: "A support-desk CRM: customers, tickets and notes, from a shell, scripts or HTTP.",
         discussion: """
@@ -18,7 +17,7 @@ struct CRM: AsyncParsableCommand {
         subcommands: [Serve.self])
 
     /// ArgumentParser's own entry point, except that bad process flags exit with 2 (DESIGN §5.5), not sysexits' 64.
-    static func main() async {
+    public static func main() async {
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
@@ -62,7 +61,9 @@ struct CRM: AsyncParsableCommand {
     @Flag(name: .customLong("no-history"), help: "Don't read or write a history file.")
     var noHistory = false
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         let environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
         let streams = StandardStreams()
         defer { streams.flush() }
