@@ -156,8 +156,9 @@ public final class ScriptRunner {
         let input = try ScriptInput(path: path)
         self.sourceDepth += 1
         defer { self.sourceDepth -= 1 }
-        let status = await self.run(name: path, flushEachCommand: self.options.flushEachCommand) {
-            try await input.lines.next()
+        // Ctrl-C stops a sourced script at a command boundary, also in the interactive shell (DESIGN §5.3).
+        let status = await Interruption.catching {
+            await self.run(name: path, flushEachCommand: self.options.flushEachCommand) { try await input.lines.next() }
         }
         if status != .success { throw ScriptStopped(status: status) }
     }

@@ -79,3 +79,23 @@ struct InterruptionTests {
         Self.expectWholeRecords(run)
     }
 }
+
+/// Ctrl-C while `source FILE` runs in the interactive shell stops the source at a command boundary and returns to
+/// the prompt; the shell keeps going (DESIGN §5.3).
+@Suite(.serialized)
+struct InteractiveInterruptionTests {
+    @Test func ctrlCStopsASourceAndReturnsToThePrompt() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("long.crm", String(repeating: "whoami\n", count: 500_000))
+        let shell = try InteractiveTests.Shell(folder: folder).started()
+        try shell.terminal.type("source long.crm\r")
+        try shell.terminal.waitFor("anonymous")
+        // What Ctrl-C on a controlling terminal sends (the test's pty is not the shell's controlling terminal).
+        kill(shell.terminal.process.processIdentifier, SIGINT)
+        let shown = try shell.terminal.waitFor("interrupted", timeout: 20)
+        #expect(!shown.contains("crm> "), "the source was still running when Ctrl-C came")
+        try shell.terminal.waitFor("crm> ")
+        try shell.command("login agent123", shows: "logged in as agent (agent)")
+        #expect(try shell.leave() == 0)
+    }
+}
