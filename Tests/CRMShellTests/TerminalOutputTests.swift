@@ -35,7 +35,7 @@ struct TerminalOutputTests {
         let firstEmail = lines[1].range(of: "c0@")!.lowerBound
         #expect(Set(starts.dropFirst()).count == 1, "\(table)")
         #expect(starts[0] == CellWidth.of(String(lines[1][..<firstEmail])), "\(table)")
-        #expect(lines[1].hasPrefix("1   山田太郎      c0@example.com"), "\(table)")
+        #expect(lines[1].hasPrefix("1   山田太郎     c0@example.com"), "\(table)")
     }
 
     static let hostile = NewCustomer(
@@ -47,7 +47,7 @@ struct TerminalOutputTests {
         #expect(list.contains(#"Evil\x1b]0;owned\x07\u{202e}cba"#), "\(list)")
         #expect(list.contains(#"x\x9b2Jy\x7f"#), "\(list)")
         let record = await shell.ok("customer show 1")
-        #expect(record.contains(#"name:        Evil\x1b]0;owned\x07\u{202e}cba"#), "\(record)")
+        #expect(record.contains(#"name:       Evil\x1b]0;owned\x07\u{202e}cba"#), "\(record)")
         for output in [list, record] {
             #expect(!output.unicodeScalars.contains { [0x1B, 0x07, 0x9B, 0x7F, 0x202E].contains($0.value) })
         }
