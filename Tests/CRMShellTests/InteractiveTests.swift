@@ -661,9 +661,8 @@ struct InteractiveTests {
         let logPath = try folder.write("log", "")
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         defer { try? log.close() }
-        let shell = try Shell(folder: folder, output: log)
-        // The prompt and the editing are on the terminal; the results go to stdout.
-        try shell.terminal.waitFor("crm> ")
+        let shell = try Shell(folder: folder, output: log).started()
+        // The banner, the prompt and the editing are on the terminal; the results go to stdout.
         try shell.terminal.type("login agent123\r")
         try shell.terminal.waitFor("crm(agent)> ")
         try shell.terminal.type("cust\t")
@@ -674,9 +673,8 @@ struct InteractiveTests {
         try shell.terminal.waitFor("crm(agent)> ")
         #expect(try shell.leave() == 0)
         let logged = try String(contentsOfFile: logPath, encoding: .utf8)
-        #expect(logged.contains("crm 0.1.0 — type 'help'"), "\(logged)")
-        #expect(logged.contains("logged in as agent (agent)\n"), "\(logged)")
-        #expect(logged.contains("(1-2 of 2 customers)\nagent (agent)\n"), "\(logged)")
+        #expect(logged.hasPrefix("logged in as agent (agent)\n"), "\(logged)")
+        #expect(logged.hasSuffix("(1-2 of 2 customers)\nagent (agent)\n"), "\(logged)")
         #expect(!logged.contains("crm(agent)> "), "\(logged)")
     }
 

@@ -22,6 +22,11 @@ final class EditorThread: Sendable {
         await self.onEditorThread { $0.readSecret(prompt: prompt) }
     }
 
+    /// Shows `text` on the terminal the editor draws on, which is not stdout when stdout is piped.
+    func show(_ text: String) {
+        self.queue.sync { self.editor.withLock { $0.show(text) } }
+    }
+
     /// Records a line in the history (on the editor thread, like every other use of the editor); why the history
     /// file could not be written, if it could not.
     func record(_ line: String) -> HistoryFile.Refusal? {

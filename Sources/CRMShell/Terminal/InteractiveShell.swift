@@ -45,19 +45,18 @@ final class InteractiveShell {
         }
         await self.cache.refresh(from: self.session.service, as: self.session.caller)
         let banner = "crm \(CRM.configuration.version) — type 'help' for commands, Tab to complete, Ctrl-D to leave"
-        self.sink.write(output: (self.colors ? "\u{1B}[1m\(banner)\u{1B}[0m" : banner) + "\n")
-        self.sink.flush()
+        // On the terminal, like the prompt: with stdout piped (`crm | tee log`) the log holds only results.
+        editor.show((self.colors ? "\u{1B}[1m\(banner)\u{1B}[0m" : banner) + "\n")
         var pending: String?
         while !self.session.exitRequested {
             let prompt = pending == nil ? self.session.prompt : "...> "
             switch await editor.read(prompt: prompt) {
             case .endOfInput where pending != nil:
                 // Ctrl-D at the continuation prompt abandons the unfinished command only.
-                self.sink.write(output: "\n")
-                self.sink.flush()
+                editor.show("\n")
                 pending = nil
             case .endOfInput:
-                self.sink.write(output: "\n")
+                editor.show("\n")
                 return .success
             case .interrupted:
                 pending = nil

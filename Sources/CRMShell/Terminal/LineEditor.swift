@@ -156,8 +156,8 @@ final class LineEditor {
         }
     }
 
-    /// Writes `text` on the terminal the editor draws on.
-    private func show(_ text: String) {
+    /// Writes `text` on the terminal the editor draws on (stdout's buffered results first).
+    func show(_ text: String) {
         fflush(crm_stdout())
         fputs(text, self.terminal)
         fflush(self.terminal)
