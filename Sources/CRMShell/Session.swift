@@ -28,8 +28,8 @@ public final class Session {
         self.format = format
     }
 
-    /// The prompt: `crm> ` when anonymous, `crm(agent)> ` when logged in.
+    /// The prompt: `crm> ` when anonymous, `crm(agent)> ` when logged in (control characters in the name escaped).
     public var prompt: String {
-        self.caller.principal.user.map { "crm(\($0.name))> " } ?? "crm> "
+        self.caller.principal.user.map { "crm(\(VisibleText.escaped($0.name)))> " } ?? "crm> "
     }
 }

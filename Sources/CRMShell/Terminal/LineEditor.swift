@@ -175,7 +175,8 @@ final class LineEditor {
             el_winsertstr(self.editLine, insertion)
         }
         if completion.candidates.count > 1 {
-            self.show("\n" + completion.candidates.joined(separator: "\n") + "\n")
+            // Candidates show stored names and subjects: escaped, like every table.
+            self.show("\n" + completion.candidates.map(VisibleText.escaped).joined(separator: "\n") + "\n")
             return UInt8(CC_REDISPLAY)
         }
         return completion.insertion.isEmpty ? UInt8(CC_REFRESH_BEEP) : UInt8(CC_REFRESH)
