@@ -77,4 +77,10 @@ struct TerminalOutputTests {
         #expect(result.error.contains(#"bogus\x1b]0;owned\x07"#), "\(result.error)")
         #expect(!result.error.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
+
+    @Test func thePromptShowsAUserNameEscaped() {
+        let shell = TestShell()
+        shell.session.caller = Caller(.user(User(name: "eve\u{1B}[2J", role: .agent)), via: .shell)
+        #expect(shell.session.prompt == #"crm(eve\x1b[2J)> "#)
+    }
 }
