@@ -550,7 +550,8 @@ struct InteractiveTests {
         try shell.terminal.waitFor("3  José Müller")
         try shell.terminal.waitFor("6  👩‍💻 Dev")
         try shell.terminal.type("\u{03}")
-        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.waitFor("^C")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
         #expect(try shell.leave() == 0)
 
         // History keeps them too, and the next session recalls them as typed.
@@ -645,10 +646,13 @@ struct InteractiveTests {
     @Test func ctrlCAtTheCommandPromptKeepsTheSessionGoing() throws {
         let shell = try Shell().started()
         try shell.login()
+        // Each Ctrl-C once the editor shows a fresh prompt (a key pressed between two reads is the terminal's).
         try shell.terminal.type("\u{03}")
         try shell.terminal.waitFor("^C")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
         try shell.terminal.type("\u{03}")
         try shell.terminal.waitFor("^C")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
         try shell.command("whoami", shows: "agent (agent)")
         #expect(try shell.leave() == 0)
     }
