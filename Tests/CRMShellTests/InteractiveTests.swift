@@ -726,4 +726,18 @@ struct InteractiveTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: target)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
     }
+
+    @Test func theMergedHistoryStaysCappedWithoutConsecutiveDuplicates() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let old = (1...1_000).map { "ticket\\040show\\040\($0)" }
+        try folder.write("history", "_HiStOrY_V2_\n" + old.joined(separator: "\n") + "\nwhoami\n")
+        let shell = try Shell(folder: folder).started()
+        try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
+        try shell.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
+        #expect(try shell.leave() == 0)
+        let (raw, lines) = try Self.historyLines(shell.historyPath)
+        #expect(lines.count == 1_000, "\(raw.suffix(200))")
+        #expect(lines.suffix(3) == ["ticket show 1000", "whoami", "ticket list"], "\(raw.suffix(200))")
+    }
 }
