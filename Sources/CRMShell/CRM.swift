@@ -153,10 +153,11 @@ public struct CRM: AsyncParsableCommand {
             }
             return firstFailure ?? .success
         }
-        if isatty(0) == 1 && isatty(1) == 1 {
+        // Interactive whenever stdin is a terminal, also with stdout piped (`crm | tee log`, DESIGN §5.1).
+        if isatty(0) == 1 {
             let history = self.noHistory ? nil : HistoryFile.path(flag: self.historyFile, environment: environment)
-            let shell = InteractiveShell(
-                session: session, history: history, colors: environment["NO_COLOR"] == nil, sink: streams)
+            let colors = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+            let shell = InteractiveShell(session: session, history: history, colors: colors, sink: streams)
             return await shell.run()
         }
         let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)

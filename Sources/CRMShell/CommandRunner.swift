@@ -54,7 +54,9 @@ public final class CommandRunner {
         } catch let stopped as ScriptStopped {
             return CommandResult(status: stopped.status)
         } catch {
-            return CommandResult(error: String(describing: error), status: ExitStatus(for: error))
+            // An error may quote what was typed or stored: never let it drive the terminal.
+            let message = VisibleText.escapedKeepingLineBreaks(String(describing: error))
+            return CommandResult(error: message, status: ExitStatus(for: error))
         }
     }
 

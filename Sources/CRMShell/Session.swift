@@ -7,10 +7,12 @@ public final class Session {
     public let service: CRMService
     public var caller: Caller
     public var format: OutputFormat
-    /// Asks a yes/no question on the terminal; nil when stdin is not a TTY.
-    public var confirm: ((String) -> Bool)?
-    /// Reads a secret from the terminal with echo off; nil when stdin is not a TTY.
-    public var readSecret: ((String) -> String?)?
+    /// Asks a yes/no question on the terminal, through the shell's line reader; false when cancelled (Ctrl-C,
+    /// Ctrl-D); nil when stdin is not a TTY.
+    public var confirm: ((String) async -> Bool)?
+    /// Reads a secret from the terminal with echo off, through the shell's line reader; nil when cancelled
+    /// (Ctrl-C, Ctrl-D). Itself nil when stdin is not a TTY.
+    public var readSecret: ((String) async -> String?)?
     /// Runs a script file (`source`), set by the script runner.
     var runScript: ((String) async throws -> Void)?
     /// The HTTP API this shell may run in the background (`server start`).
@@ -26,8 +28,8 @@ public final class Session {
         self.format = format
     }
 
-    /// The prompt: `crm> ` when anonymous, `crm(agent)> ` when logged in.
+    /// The prompt: `crm> ` when anonymous, `crm(agent)> ` when logged in (control characters in the name escaped).
     public var prompt: String {
-        self.caller.principal.user.map { "crm(\($0.name))> " } ?? "crm> "
+        self.caller.principal.user.map { "crm(\(VisibleText.escaped($0.name)))> " } ?? "crm> "
     }
 }

@@ -25,7 +25,9 @@ final class PseudoTerminal {
         let description: String
     }
 
-    init(arguments: [String], environment: [String: String], directory: URL) throws {
+    /// Starts `crm` with the terminal as stdin, stdout and stderr, or with stdout going to `output` instead (as in
+    /// `crm | tee log`).
+    init(arguments: [String], environment: [String: String], directory: URL, output: FileHandle? = nil) throws {
         var master: Int32 = -1
         var slave: Int32 = -1
         var size = winsize(ws_row: 40, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
@@ -42,7 +44,7 @@ final class PseudoTerminal {
         self.process.environment = environment
         self.process.currentDirectoryURL = directory
         self.process.standardInput = terminal
-        self.process.standardOutput = terminal
+        self.process.standardOutput = output ?? terminal
         self.process.standardError = terminal
         do {
             try self.process.run()
@@ -99,6 +101,23 @@ final class PseudoTerminal {
     func type(_ keys: String) throws {
         try self.waitUntilEditing()
         try self.send(keys)
+    }
+
+    /// Types `text` one character at a time, each once the terminal has shown something for the one before, as a
+    /// person types (`type` sends everything in one write, as a paste does).
+    func typeSlowly(_ text: String) throws {
+        try self.waitUntilEditing()
+        for character in text {
+            let shown = self.screen.count
+            try self.send(String(character))
+            let deadline = Date().addingTimeInterval(10)
+            while self.screen.count == shown {
+                guard deadline.timeIntervalSinceNow > 0, !self.reachedEnd else {
+                    throw Timeout(waitingFor: "the echo of \(String(reflecting: character))", seen: self.unread)
+                }
+                _ = self.pump(milliseconds: 50)
+            }
+        }
     }
 
     /// Reads whatever the terminal shows within `milliseconds`; false at end of input.
@@ -257,14 +276,17 @@ struct InteractiveTests {
         let terminal: PseudoTerminal
         var historyPath: String { self.folder.url.appendingPathComponent("history").path }
 
-        init(folder: TemporaryDirectory? = nil, extraArguments: [String] = []) throws {
+        init(
+            folder: TemporaryDirectory? = nil, extraArguments: [String] = [], environment extra: [String: String] = [:],
+            output: FileHandle? = nil
+        ) throws {
             let folder = try folder ?? TemporaryDirectory()
             self.folder = folder
             let environment = Binary.environment(
-                home: folder.path, extra: ["TERM": "xterm", "NO_COLOR": "1"])
+                home: folder.path, extra: ["TERM": "xterm", "NO_COLOR": "1"].merging(extra) { _, new in new })
             self.terminal = try PseudoTerminal(
                 arguments: ["--history", folder.url.appendingPathComponent("history").path] + extraArguments,
-                environment: environment, directory: folder.url)
+                environment: environment, directory: folder.url, output: output)
         }
 
         /// Waits for the banner and the first prompt.
@@ -384,10 +406,14 @@ struct InteractiveTests {
     @Test func anOpenQuoteContinuesOnTheNextLine() throws {
         let shell = try Shell().started()
         try shell.login()
-        try shell.terminal.type("ticket create --customer 1 --subject 'Two\r")
+        try shell.terminal.type("ticket create --customer 1 --subject Two --description 'first\r")
         try shell.terminal.waitFor("...> ")
-        try shell.command("lines'", shows: "created ticket 1")
-        try shell.command("ticket show 1", shows: "subject:     Two\r\nlines")
+        try shell.command("second'", shows: "created ticket 1")
+        // The table shows the line break escaped; JSON shows the stored text.
+        try shell.command("ticket show 1", shows: #"description: first\x0asecond"#)
+        try shell.terminal.type("set format json\r")
+        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.command("ticket show 1", shows: #""description":"first\nsecond""#)
         #expect(try shell.leave() == 0)
     }
 
@@ -407,16 +433,16 @@ struct InteractiveTests {
         let shell = try Shell().started()
         try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
         try shell.command("ticket create --customer 1 --subject Doomed", shows: "created ticket 1", prompt: "crm(admin)> ")
-        // The question is asked outside the line editor, on the terminal in its ordinary (cooked) mode.
+        // The question is asked through the line editor, like a command.
         try shell.terminal.type("ticket delete 1\r")
         try shell.terminal.waitFor("delete ticket 1 and its notes? [y/N] ")
-        try shell.terminal.send("n\r")
+        try shell.terminal.type("n\r")
         try shell.terminal.waitFor("error: cancelled")
         try shell.terminal.waitFor("crm(admin)> ")
         try shell.command("ticket show 1", shows: "subject:     Doomed", prompt: "crm(admin)> ")
         try shell.terminal.type("ticket delete 1\r")
         try shell.terminal.waitFor("[y/N] ")
-        try shell.terminal.send("y\r")
+        try shell.terminal.type("y\r")
         try shell.terminal.waitFor("deleted ticket 1")
         try shell.terminal.waitFor("crm(admin)> ")
         try shell.command("ticket show 1", shows: "error: ticket/1 not found", prompt: "crm(admin)> ")
@@ -485,5 +511,233 @@ struct InteractiveTests {
         #expect(try shell.leave() == 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    // MARK: any script, typed or pasted (DESIGN §5.1)
+
+    /// Non-ASCII names as the terminal sends them (UTF-8), typed key by key or pasted in one go.
+    static let names: [(name: String, pasted: Bool)] = [
+        ("José Müller", false), ("山田 太郎", true), ("Zoë", false), ("👩‍💻 Dev", true), ("Rene\u{301}e", false),
+        ("Ünïcödé 日本語 🎉", true),
+    ]
+
+    @Test(arguments: ["C.UTF-8", "C"])
+    func nonASCIITypedOrPastedIsStoredIntact(language: String) throws {
+        let shell = try Shell(environment: ["LANG": language, "LC_ALL": language]).started()
+        try shell.login()
+        for (index, entry) in Self.names.enumerated() {
+            let line = "customer create --name \"\(entry.name)\" --email c\(index)@example.com\r"
+            if entry.pasted {
+                try shell.terminal.type(line)
+            } else {
+                try shell.terminal.typeSlowly(line)
+            }
+            try shell.terminal.waitFor("created customer \(index + 3)")
+            try shell.terminal.waitFor("crm(agent)> ")
+        }
+        try shell.command("ticket create --customer 3 --subject Écran", shows: "created ticket 1")
+        try shell.command("note add 1 日本語 👩‍💻 e\u{301}", shows: "added note 1 to ticket 1")
+        try shell.terminal.type("set format json\r")
+        try shell.terminal.waitFor("crm(agent)> ")
+        for (index, entry) in Self.names.enumerated() {
+            try shell.command("customer show \(index + 3)", shows: "\"name\":\"\(entry.name)\"")
+        }
+        try shell.command("ticket show 1", shows: "\"subject\":\"Écran\"")
+        try shell.command("note list 1", shows: "\"text\":\"日本語 👩‍💻 e\u{301}\"")
+        try shell.command("whoami # José Müller, Zoë", shows: "\"user\":\"agent\"")
+        // Completion lists the names intact.
+        try shell.terminal.type("customer show \t")
+        try shell.terminal.waitFor("3  José Müller")
+        try shell.terminal.waitFor("6  👩‍💻 Dev")
+        try shell.terminal.type("\u{03}")
+        try shell.terminal.waitFor("^C")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        #expect(try shell.leave() == 0)
+
+        // History keeps them too, and the next session recalls them as typed.
+        let (raw, lines) = try Self.historyLines(shell.historyPath)
+        for (index, entry) in Self.names.enumerated() {
+            #expect(lines.contains("customer create --name \"\(entry.name)\" --email c\(index)@example.com"), "\(raw)")
+        }
+        let next = try Shell(folder: shell.folder, environment: ["LANG": language, "LC_ALL": language]).started()
+        try next.terminal.type("\u{1B}[A")
+        try next.terminal.waitForCurrentLine("crm> whoami # José Müller, Zoë")
+        try next.command("", shows: "anonymous", prompt: "crm> ")
+        #expect(try next.leave() == 0)
+    }
+
+    // MARK: prompts read through the line editor (DESIGN §5.3)
+
+    @Test func linesPastedAfterTheTokenPromptAllRun() throws {
+        let shell = try Shell().started()
+        try shell.terminal.type(
+            "login\radmin123\rticket create --customer 1 --subject First\rticket create --customer 2 --subject Second\r")
+        try shell.terminal.waitFor("token: ")
+        try shell.terminal.waitFor("logged in as admin (admin)")
+        try shell.terminal.waitFor("created ticket 1")
+        try shell.terminal.waitFor("created ticket 2")
+        try shell.terminal.waitFor("crm(admin)> ")
+        // The answer to a confirmation can be pasted ahead with its command, and so can what follows.
+        try shell.terminal.type("ticket delete 1\ry\rticket show 2\r")
+        try shell.terminal.waitFor("[y/N] ")
+        try shell.terminal.waitFor("deleted ticket 1")
+        try shell.terminal.waitFor("subject:     Second")
+        try shell.command("ticket show 1", shows: "error: ticket/1 not found", prompt: "crm(admin)> ")
+        #expect(try shell.leave() == 0)
+        #expect(!String(decoding: shell.terminal.screen, as: UTF8.self).contains("admin123"))
+        let history = try String(contentsOfFile: shell.historyPath, encoding: .utf8)
+        #expect(!history.contains("admin123"))
+    }
+
+    @Test(arguments: ["\u{03}", "\u{04}"])
+    func ctrlCOrCtrlDCancelsTheTokenPromptOnly(key: String) throws {
+        let shell = try Shell().started()
+        try shell.terminal.type("login\r")
+        try shell.terminal.waitFor("token: ")
+        try shell.terminal.type("agent1" + key)
+        try shell.terminal.waitFor("crm> ")
+        try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
+        // The next prompt works as before.
+        try shell.terminal.type("login\r")
+        try shell.terminal.waitFor("token: ")
+        try shell.terminal.type("agent123\r")
+        try shell.terminal.waitFor("logged in as agent (agent)")
+        try shell.terminal.waitFor("crm(agent)> ")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test(arguments: ["\u{03}", "\u{04}"])
+    func ctrlCOrCtrlDCancelsTheConfirmationOnly(key: String) throws {
+        let shell = try Shell().started()
+        try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
+        try shell.command("ticket create --customer 1 --subject Kept", shows: "created ticket 1", prompt: "crm(admin)> ")
+        try shell.terminal.type("ticket delete 1\r")
+        try shell.terminal.waitFor("[y/N] ")
+        try shell.terminal.type(key)
+        try shell.terminal.waitFor("error: cancelled")
+        try shell.terminal.waitFor("crm(admin)> ")
+        // A `y` typed afterwards is a command of its own, not a late answer.
+        try shell.command("y", shows: "error: unknown command 'y'", prompt: "crm(admin)> ")
+        try shell.command("ticket show 1", shows: "subject:     Kept", prompt: "crm(admin)> ")
+        // The next confirmation works as before.
+        try shell.terminal.type("ticket delete 1\r")
+        try shell.terminal.waitFor("[y/N] ")
+        try shell.terminal.type("y\r")
+        try shell.terminal.waitFor("deleted ticket 1")
+        try shell.terminal.waitFor("crm(admin)> ")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test(arguments: ["\u{03}", "\u{04}"])
+    func ctrlCOrCtrlDCancelsTheContinuationOnly(key: String) throws {
+        let shell = try Shell().started()
+        try shell.login()
+        try shell.command("ticket create --customer 1 --subject Open", shows: "created ticket 1")
+        try shell.terminal.type("note add 1 'never\r")
+        try shell.terminal.waitFor("...> ")
+        // Ctrl-C abandons what is typed; Ctrl-D works on an empty line (elsewhere it deletes a character).
+        try shell.terminal.type(key == "\u{03}" ? "finished" + key : key)
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.command("note list 1", shows: "(0 of 0 notes)")
+        try shell.command("whoami", shows: "agent (agent)")
+        #expect(try shell.leave() == 0)
+    }
+
+    @Test func ctrlCAtTheCommandPromptKeepsTheSessionGoing() throws {
+        let shell = try Shell().started()
+        try shell.login()
+        // Each Ctrl-C once the editor shows a fresh prompt (a key pressed between two reads is the terminal's).
+        try shell.terminal.type("\u{03}")
+        try shell.terminal.waitFor("^C")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.terminal.type("\u{03}")
+        try shell.terminal.waitFor("^C")
+        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.command("whoami", shows: "agent (agent)")
+        #expect(try shell.leave() == 0)
+    }
+
+    // MARK: stdout piped (DESIGN §5.1)
+
+    @Test func stdinOnATerminalIsInteractiveEvenWithStdoutPiped() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let logPath = try folder.write("log", "")
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        defer { try? log.close() }
+        let shell = try Shell(folder: folder, output: log).started()
+        // The banner, the prompt and the editing are on the terminal; the results go to stdout.
+        try shell.terminal.type("login agent123\r")
+        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.type("cust\t")
+        try shell.terminal.waitForCurrentLine("crm(agent)> customer ")
+        try shell.terminal.type("list\r")
+        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.type("whoami\r")
+        try shell.terminal.waitFor("crm(agent)> ")
+        #expect(try shell.leave() == 0)
+        let logged = try String(contentsOfFile: logPath, encoding: .utf8)
+        #expect(logged.hasPrefix("logged in as agent (agent)\n"), "\(logged)")
+        #expect(logged.hasSuffix("(1-2 of 2 customers)\nagent (agent)\n"), "\(logged)")
+        #expect(!logged.contains("crm(agent)> "), "\(logged)")
+    }
+
+    // MARK: the history file shared and defended (DESIGN §5.6)
+
+    @Test func twoShellsMergeTheirHistory() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let first = try Shell(folder: folder).started()
+        let second = try Shell(folder: folder).started()
+        try first.command("whoami", shows: "anonymous", prompt: "crm> ")
+        try second.command("ticket list --status open", shows: "(0 of 0 tickets)", prompt: "crm> ")
+        try first.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
+        try second.command("whoami", shows: "anonymous", prompt: "crm> ")
+        #expect(try first.leave() == 0)
+        #expect(try second.leave() == 0)
+        let (raw, lines) = try Self.historyLines(first.historyPath)
+        #expect(lines == ["whoami", "ticket list --status open", "ticket list", "whoami"], "\(raw)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: first.historyPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func aHistoryPathThatIsNotAHistoryFileIsRefusedAndLeftAlone() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let text = "my notes\nkeep them\n"
+        let path = try folder.write("history", text)
+        let shell = try Shell(folder: folder)
+        try shell.terminal.waitFor("error: \(path) is not a crm history file")
+        #expect(try shell.terminal.waitForExit() == 2)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test func aHistoryPathThatIsASymlinkIsNotFollowed() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let target = try folder.write("target", "_HiStOrY_V2_\nwhoami\n")
+        chmod(target, 0o644)
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("history").path, withDestinationPath: target)
+        let shell = try Shell(folder: folder)
+        try shell.terminal.waitFor("is a symbolic link, which crm does not follow")
+        #expect(try shell.terminal.waitForExit() == 2)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "_HiStOrY_V2_\nwhoami\n")
+        let attributes = try FileManager.default.attributesOfItem(atPath: target)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
+    }
+
+    @Test func theMergedHistoryStaysCappedWithoutConsecutiveDuplicates() throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let old = (1...1_000).map { "ticket\\040show\\040\($0)" }
+        try folder.write("history", "_HiStOrY_V2_\n" + old.joined(separator: "\n") + "\nwhoami\n")
+        let shell = try Shell(folder: folder).started()
+        try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
+        try shell.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
+        #expect(try shell.leave() == 0)
+        let (raw, lines) = try Self.historyLines(shell.historyPath)
+        #expect(lines.count == 1_000, "\(raw.suffix(200))")
+        #expect(lines.suffix(3) == ["ticket show 1000", "whoami", "ticket list"], "\(raw.suffix(200))")
     }
 }

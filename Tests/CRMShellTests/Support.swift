@@ -17,8 +17,8 @@ let fixedNow = "2025-01-06T09:00:00Z"
 final class TestShell {
     let runner: CommandRunner
 
-    init(publicTickets: Bool = true) {
-        let store = InMemoryCRMStore(seed: .demo(), seededAt: t0)
+    init(publicTickets: Bool = true, seed: Seed = .demo()) {
+        let store = InMemoryCRMStore(seed: seed, seededAt: t0)
         let service = CRMService(
             store: store, policy: AccessPolicy(publicTickets: publicTickets), clock: SteppingClock(start: t0))
         self.runner = CommandRunner(session: Session(service: service))

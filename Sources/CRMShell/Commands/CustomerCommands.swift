@@ -63,7 +63,7 @@ enum CustomerCommands {
         ) { invocation, session in
             let id = try invocation.customerID()
             try session.service.authorize(session.caller, .customerDelete)
-            try Confirmation.require("delete customer \(id)?", invocation, session)
+            try await Confirmation.require("delete customer \(id)?", invocation, session)
             try await session.service.deleteCustomer(id, by: session.caller)
             return .changed("deleted customer \(id)", Deletion(deleted: "customer/\(id)"))
         },

@@ -15,7 +15,7 @@ enum SessionCommands {
             if let given = invocation.argument("TOKEN") {
                 token = given
             } else if let readSecret = session.readSecret {
-                guard let typed = readSecret("token: ") else { return .nothing }
+                guard let typed = await readSecret("token: ") else { return .nothing }
                 token = typed
             } else {
                 throw ShellError.usage("login needs a TOKEN when not on a terminal")

@@ -132,7 +132,7 @@ enum TicketCommands {
         ) { invocation, session in
             let id = try invocation.ticketID()
             try session.service.authorize(session.caller, .ticketDelete)
-            try Confirmation.require("delete ticket \(id) and its notes?", invocation, session)
+            try await Confirmation.require("delete ticket \(id) and its notes?", invocation, session)
             try await session.service.deleteTicket(id, by: session.caller)
             return .changed("deleted ticket \(id)", Deletion(deleted: "ticket/\(id)"))
         },

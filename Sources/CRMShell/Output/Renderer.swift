@@ -13,7 +13,7 @@ struct Renderer: Sendable {
         case .text(let text):
             return text + "\n"
         case .changed(let message, let entity):
-            return self.format == .table ? message + "\n" : self.record(entity)
+            return self.format == .table ? VisibleText.escaped(message) + "\n" : self.record(entity)
         case .record(let entity):
             return self.record(entity)
         case .ticket(let shown):
@@ -25,7 +25,8 @@ struct Renderer: Sendable {
                 if let notes = shown.notes {
                     text += notes.isEmpty ? "notes:  (none)\n" : "notes:\n"
                     for note in notes {
-                        text += "  [\(note.createdAt.iso8601)] \(note.author): \(note.text)\n"
+                        let author = VisibleText.escaped(note.author)
+                        text += "  [\(note.createdAt.iso8601)] \(author): \(VisibleText.escaped(note.text))\n"
                     }
                 }
                 return text
@@ -37,7 +38,7 @@ struct Renderer: Sendable {
             case .tsv: return Self.delimited(fields, items.map(\.values), separator: "\t")
             case .table:
                 let columns = listFields.compactMap { fields.firstIndex(of: $0) }
-                let rows = items.map { item in columns.map { item.values[$0] } }
+                let rows = items.map { item in columns.map { VisibleText.escaped(item.values[$0]) } }
                 let range = items.isEmpty ? "0" : "\(offset + 1)-\(offset + items.count)"
                 return Self.aligned(listFields, rows) + "(\(range) of \(total) \(noun))\n"
             }
@@ -54,7 +55,7 @@ struct Renderer: Sendable {
             let width = fields.reduce(0) { max($0, $1.utf8.count) } + 2
             var text: [UInt8] = []
             text.reserveCapacity(fields.count * (width + 24))
-            for (field, value) in zip(fields, entity.values) {
+            for (field, value) in zip(fields, entity.values.map(VisibleText.escaped)) {
                 text.append(contentsOf: field.utf8)
                 text.append(UInt8(ascii: ":"))
                 if !value.isEmpty {
@@ -76,9 +77,9 @@ struct Renderer: Sendable {
     }
 
     private static func aligned(_ header: [String], _ rows: [[String]]) -> String {
-        var widths = header.map(\.count)
+        var widths = header.map(CellWidth.of)
         for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], CellWidth.of(cell)) }
         }
         func line(_ cells: [String]) -> String {
             var text = ""
@@ -92,7 +93,8 @@ struct Renderer: Sendable {
     }
 
     private static func delimited(_ header: [String], _ rows: [[String]], separator: Character) -> String {
-        func quote(_ cell: String) -> String {
+        func quote(_ field: String) -> String {
+            let cell = VisibleText.escapedKeepingLineBreaks(field)
             let needsQuotes = cell.contains(separator) || cell.contains("\"") || cell.contains("\n")
                 || cell.contains("\r")
             return needsQuotes ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
@@ -124,9 +126,9 @@ private struct AnyWritable: JSONWritable {
 }
 
 extension String {
-    /// The string followed by spaces up to `width` characters.
+    /// The string followed by spaces up to `width` terminal cells.
     func padded(to width: Int) -> String {
-        let count = self.count
-        return count >= width ? self : self + String(repeating: " ", count: width - count)
+        let cells = CellWidth.of(self)
+        return cells >= width ? self : self + String(repeating: " ", count: width - cells)
     }
 }

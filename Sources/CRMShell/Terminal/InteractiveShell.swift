@@ -6,6 +6,7 @@ import Foundation
 final class InteractiveShell {
     private let session: Session
     private let runner: CommandRunner
+    /// Runs `source FILE` (it sets the session's script hook).
     private let script: ScriptRunner
     private let history: String?
     private let colors: Bool
@@ -19,38 +20,56 @@ final class InteractiveShell {
         self.history = history
         self.colors = colors
         self.sink = sink
-        session.confirm = { question in
-            Terminal.ask(question).map { ["y", "yes"].contains($0.lowercased()) } ?? false
-        }
-        session.readSecret = { prompt in Terminal.askSecret(prompt) }
     }
 
-    /// Reads and runs commands until `exit` or Ctrl-D; always ends with status 0.
+    /// Reads and runs commands until `exit` or Ctrl-D on an empty command line; always ends with status 0, unless
+    /// the history file is refused (usage error) before the first prompt.
     func run() async -> ExitStatus {
         signal(SIGINT, SIG_IGN)
+        TerminalLocale.useUTF8()
         let completer = Completer(parser: CommandTable.parser, cache: self.cache)
-        let editor = EditorThread(historyPath: self.history) { completer.complete($0) }
+        let editor: EditorThread
+        do {
+            editor = try EditorThread(historyPath: self.history) { completer.complete($0) }
+        } catch {
+            self.sink.write(error: "error: \(error)")
+            return .usage
+        }
+        self.session.confirm = { question in
+            guard case .line(let answer) = await editor.read(prompt: question) else { return false }
+            return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        }
+        self.session.readSecret = { prompt in
+            guard case .line(let secret) = await editor.readSecret(prompt: prompt) else { return nil }
+            return secret
+        }
         await self.cache.refresh(from: self.session.service, as: self.session.caller)
         let banner = "crm \(CRM.configuration.version) — type 'help' for commands, Tab to complete, Ctrl-D to leave"
-        self.sink.write(output: (self.colors ? "\u{1B}[1m\(banner)\u{1B}[0m" : banner) + "\n")
-        self.sink.flush()
+        // On the terminal, like the prompt: with stdout piped (`crm | tee log`) the log holds only results.
+        editor.show((self.colors ? "\u{1B}[1m\(banner)\u{1B}[0m" : banner) + "\n")
         var pending: String?
         while !self.session.exitRequested {
             let prompt = pending == nil ? self.session.prompt : "...> "
             switch await editor.read(prompt: prompt) {
+            case .endOfInput where pending != nil:
+                // Ctrl-D at the continuation prompt abandons the unfinished command only.
+                editor.show("\n")
+                pending = nil
             case .endOfInput:
-                self.sink.write(output: "\n")
+                editor.show("\n")
                 return .success
             case .interrupted:
                 pending = nil
             case .line(let line):
                 let text = pending.map { $0 + "\n" + line } ?? line
-                guard case .words(let words) = Tokenizer.tokenize(text) else {
+                guard case .complete(let words) = Tokenizer.scan(text) else {
                     pending = text
                     continue
                 }
                 pending = nil
-                if !SecretLine.isLoginLike(words: words) { editor.record(text) }
+                if let refusal = editor.record(text) {
+                    self.sink.write(error: "error: history not saved: \(refusal)")
+                }
                 let result = await self.runner.execute(words)
                 self.sink.write(output: result.output)
                 if !result.error.isEmpty {
@@ -61,33 +80,5 @@ final class InteractiveShell {
             }
         }
         return .success
-    }
-}
-
-/// Questions asked on the terminal outside the line editor.
-enum Terminal {
-    /// Prints `question` and reads one line of answer.
-    static func ask(_ question: String) -> String? {
-        fputs(question, crm_stdout())
-        fflush(crm_stdout())
-        return readLine(strippingNewline: true)
-    }
-
-    /// Prints `prompt` and reads one line with echo off.
-    static func askSecret(_ prompt: String) -> String? {
-        var original = termios()
-        let isTerminal = tcgetattr(0, &original) == 0
-        if isTerminal {
-            var silent = original
-            silent.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(0, TCSANOW, &silent)
-        }
-        defer {
-            if isTerminal {
-                tcsetattr(0, TCSANOW, &original)
-                fputs("\n", crm_stdout())
-            }
-        }
-        return self.ask(prompt)
     }
 }
