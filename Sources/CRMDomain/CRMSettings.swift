@@ -5,7 +5,8 @@ public struct CRMSettings: Sendable {
     public var fixedNow: Timestamp?
     public var seed: Seed
 
-    /// Reads the settings; a malformed `CRM_NOW` or `CRM_PUBLIC_TICKETS` is a validation error.
+    /// Reads the settings; a malformed `CRM_NOW` or `CRM_PUBLIC_TICKETS`, an empty token or a token two users
+    /// would share is a validation error.
     public init(environment: [String: String]) throws(CRMError) {
         var publicTickets = true
         if let value = environment["CRM_PUBLIC_TICKETS"], !value.isEmpty {
@@ -23,7 +24,7 @@ public struct CRMSettings: Sendable {
             }
             self.fixedNow = now
         }
-        self.seed = .demo(environment: environment)
+        self.seed = try .demo(environment: environment)
     }
 
     /// The clock these settings call for.
