@@ -241,6 +241,7 @@ struct CommandRunnerTests {
                 company:
                 created_at: 2025-01-06T09:00:00Z
                 updated_at: 2025-01-06T09:00:00Z
+                version:    1
 
                 """)
     }
