@@ -336,7 +336,7 @@ public struct CRMService: Sendable {
         if let entity {
             let parts = entity.split(separator: "/")
             guard parts.count == 2, ["customer", "ticket"].contains(parts[0]), Int(parts[1]) != nil else {
-                throw CRMError.validation(field: "entity", reason: "'\(entity)' is not of the form ticket/3 or customer/1")
+                throw CRMError.validation(field: "entity", reason: "'\(InputRules.shown(entity))' is not of the form ticket/3 or customer/1")
             }
         }
         return try await self.store.auditEvents(

@@ -106,6 +106,21 @@ public enum InputRules {
         .validation(field: field, reason: "\(problem) (\(Self.codePoint(scalar)))")
     }
 
+    /// A text as an error message may quote it: every character a one-line field refuses (control characters,
+    /// line breaks, bidirectional overrides) shown as its code point (`<U+001B>`), so no message can drive the
+    /// terminal it is printed on.
+    public static func shown(_ text: String) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            if Self.oneLineProblem(scalar) != nil {
+                shown += "<" + Self.codePoint(scalar) + ">"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
+
     /// `U+001B`: a character named by its code point, safe to print anywhere.
     public static func codePoint(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16, uppercase: true)

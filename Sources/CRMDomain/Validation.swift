@@ -51,7 +51,7 @@ public enum Validation {
         }
         guard !tag.isEmpty, tag.count <= maximumTagLength, allowed else {
             throw .validation(
-                field: field, reason: "'\(text)' is not a tag (1-\(maximumTagLength) of a-z, 0-9, - and _)")
+                field: field, reason: "'\(InputRules.shown(text))' is not a tag (1-\(maximumTagLength) of a-z, 0-9, - and _)")
         }
         return tag
     }
@@ -84,7 +84,7 @@ extension TicketStatus {
         guard let status = TicketStatus(rawValue: text) else {
             throw .validation(
                 field: field,
-                reason: "unknown status '\(text)' (one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reason: "unknown status '\(InputRules.shown(text))' (one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = status
     }
@@ -96,7 +96,7 @@ extension Priority {
         guard let priority = Priority(rawValue: text) else {
             throw .validation(
                 field: field,
-                reason: "unknown priority '\(text)' (one of \(Priority.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reason: "unknown priority '\(InputRules.shown(text))' (one of \(Priority.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = priority
     }

@@ -222,3 +222,29 @@ struct InputRulesTests {
         }
     }
 }
+
+@Suite("Error messages never carry a control character raw")
+struct SafeMessageTests {
+    @Test("enumerations and settings quote what they refuse with code points", arguments: [
+        "\u{1b}[2J", "a\nb", "\u{202e}x", "\u{7}", "\u{9b}1m",
+    ])
+    func quoted(_ text: String) async throws {
+        var messages: [String] = []
+        func collect(_ body: () throws -> Void) {
+            do { try body() } catch { messages.append(String(describing: error)) }
+        }
+        collect { _ = try TicketStatus(validating: text) }
+        collect { _ = try Priority(validating: text) }
+        collect { _ = try CRMSettings(environment: ["CRM_NOW": text]) }
+        collect { _ = try CRMSettings(environment: ["CRM_PUBLIC_TICKETS": text]) }
+        let world = try await World.make()
+        do { _ = try await world.service.auditLog(entity: "ticket/" + text, by: world.admin) } catch {
+            messages.append(String(describing: error))
+        }
+        #expect(messages.count == 5)
+        for message in messages {
+            #expect(!message.unicodeScalars.contains { InputRules.shown(String($0)) != String($0) }, "\(message.debugDescription)")
+            #expect(message.contains("U+"), "\(message.debugDescription)")
+        }
+    }
+}
