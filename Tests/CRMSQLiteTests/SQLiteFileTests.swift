@@ -144,7 +144,7 @@ struct SQLiteFileTests {
     @Test("the mode does not depend on the umask")
     func umaskIndependent() throws {
         let folder = try temporaryFolder()
-        let run = try runCRM(["--db", "crm.sqlite", "-c", "customer list"], in: folder, umask: "000")
+        let run = try runCRM(["--db", "crm.sqlite", "-c", "ticket list"], in: folder, umask: "000")
         #expect(run.status == 0, "\(run.error)")
         #expect(try Self.mode(folder.appendingPathComponent("crm.sqlite").path) == 0o600)
     }
