@@ -13,7 +13,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         switch try CommandTable.parser.parse(words) {
         case .invocation(let invocation):
-            precondition(CommandTable.all.contains { $0 === invocation.command }, "parsed to a command not in the table")
+            precondition(
+                CommandTable.parser.commands.contains { $0 === invocation.command }, "parsed to a command not in the table")
         case .help(let command):
             precondition(!command.help.isEmpty, "empty help for \(command.name)")
         }

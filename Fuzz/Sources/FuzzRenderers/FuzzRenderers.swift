@@ -102,7 +102,7 @@ private func checkJSON(_ rendered: String, output: CommandOutput, records: [Fuzz
     }
 }
 
-/// CSV/TSV: when no cell holds a control character other than CR and LF, the text parses back (RFC 4180) to the
+/// CSV/TSV: when no cell holds a control character other than tab, CR and LF, the text parses back (RFC 4180) to the
 /// header row and the values, scalar for scalar.
 private func checkDelimited(
     _ rendered: String, separator: Unicode.Scalar, terminator: String, shown: [any Renderable]
@@ -151,11 +151,11 @@ private func checkTable(_ rendered: String, records: [FuzzRecord]) {
     }
 }
 
-/// Whether a cell holds no control character (C0 other than CR and LF, DEL, C1) and no bidi override or isolate.
+/// Whether a cell holds no control character (C0 other than tab, CR and LF, DEL, C1) and no bidi override or isolate.
 private func isPlain(_ cell: String) -> Bool {
     cell.unicodeScalars.allSatisfy { scalar in
         switch scalar.value {
-        case 0x0A, 0x0D: true
+        case 0x09, 0x0A, 0x0D: true
         case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: false
         default: true
         }
