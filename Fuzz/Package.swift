@@ -11,13 +11,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "FuzzCommandLine",
-            dependencies: [.product(name: "CRMShell", package: "crm")]
+            dependencies: ["CFuzzDriver", .product(name: "CRMShell", package: "crm")]
         ),
         .executableTarget(
             name: "FuzzRequestBody",
             dependencies: [
+                "CFuzzDriver",
                 .product(name: "CRMAPI", package: "crm"),
                 .product(name: "CRMDomain", package: "crm"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -28,6 +30,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzRenderers",
             dependencies: [
+                "CFuzzDriver",
                 .product(name: "CRMShell", package: "crm"),
                 .product(name: "CRMDomain", package: "crm"),
             ]

@@ -7,7 +7,7 @@ public protocol Renderable: JSONWritable, Sendable {
     /// The fields shown as columns of a `table` list.
     static var listFields: [String] { get }
     /// The values of `fields`, as text.
-    public var values: [String] { get }
+    var values: [String] { get }
 }
 
 extension Customer: Renderable {

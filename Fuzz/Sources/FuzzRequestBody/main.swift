@@ -1,3 +1,4 @@
+import CFuzzDriver
 import CRMAPI
 import CRMDomain
 import Dispatch
@@ -25,7 +26,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             ]),
         body: RequestBody(buffer: ByteBuffer(bytes: body)))
     let status = blocking { await respond(to: request) }
-    precondition(status.code < 500, "\(requestLine) with body \(String(decoding: body, as: UTF8.self).debugDescription) answered \(status)")
+    check(status.code < 500, "\(requestLine) with body \(String(decoding: body, as: UTF8.self).debugDescription) answered \(status)")
     return 0
 }
 
@@ -34,7 +35,7 @@ private func respond(to request: Request) async -> HTTPResponse.Status {
     let store = InMemoryCRMStore(seed: .demo(), seededAt: start)
     let service = CRMService(store: store, clock: SteppingClock(start: start))
     let responder = buildRouter(service: service).buildResponder()
-    let context = CRMRequestContext(source: .init(channel: NIOAsyncTestingChannel(), logger: quiet))
+    let context = CRMRequestContext(source: .init(channel: channel, logger: quiet))
     do {
         let response = try await responder.respond(to: request, context: context)
         try await response.body.write(DiscardingWriter())
@@ -47,6 +48,7 @@ private func respond(to request: Request) async -> HTTPResponse.Status {
 }
 
 private let start = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
+private let channel = NIOAsyncTestingChannel()
 private let quiet = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// Runs `work` on the concurrency pool and waits for its result.
@@ -69,4 +71,17 @@ private final class ResultBox<Value>: @unchecked Sendable {
 private struct DiscardingWriter: ResponseBodyWriter {
     mutating func write(_ buffer: ByteBuffer) async throws {}
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+/// Stops with `message` when `condition` fails; unlike `precondition`, the message survives a release build.
+func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
+/// The executable's entry point, which SwiftPM names `<module>_main` and links as `main`: libFuzzer's driver.
+@_cdecl("FuzzRequestBody_main")
+public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) }
 }

@@ -1,3 +1,4 @@
+import CFuzzDriver
 import CRMDomain
 import CRMShell
 import Foundation
@@ -35,7 +36,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         shown = [ticket]
     }
     let rendered = Renderer(format: format).render(output)
-    precondition(rendered.utf8.last == UInt8(ascii: "\n"), "\(format) output does not end in a newline")
+    check(rendered.utf8.last == UInt8(ascii: "\n"), "\(format) output does not end in a newline")
     switch format {
     case .json: checkJSON(rendered, output: output, records: records)
     case .csv: checkDelimited(rendered, separator: ",", terminator: "\r\n", shown: shown)
@@ -82,7 +83,7 @@ struct FuzzRecord: Renderable {
 /// JSON Lines: one line, valid JSON, and a list or record of `FuzzRecord`s gives every cell back.
 private func checkJSON(_ rendered: String, output: CommandOutput, records: [FuzzRecord]) {
     let line = rendered.utf8.dropLast()
-    precondition(!line.contains(UInt8(ascii: "\n")), "a JSON value spans lines: \(rendered.debugDescription)")
+    check(!line.contains(UInt8(ascii: "\n")), "a JSON value spans lines: \(rendered.debugDescription)")
     guard let value = try? JSONSerialization.jsonObject(with: Data(line), options: []) else {
         fatalError("invalid JSON: \(rendered.debugDescription)")
     }
@@ -93,10 +94,10 @@ private func checkJSON(_ rendered: String, output: CommandOutput, records: [Fuzz
     default: return
     }
     let expected = output.isList ? records : [records[0]]
-    precondition(objects.count == expected.count, "JSON holds \(objects.count) records, not \(expected.count)")
+    check(objects.count == expected.count, "JSON holds \(objects.count) records, not \(expected.count)")
     for (object, record) in zip(objects, expected) {
         let decoded = FuzzRecord.fields.map { (object as? [String: Any])?[$0] as? String }
-        precondition(
+        check(
             decoded.map { $0.map { Array($0.unicodeScalars) } } == record.values.map { Optional(Array($0.unicodeScalars)) },
             "JSON \(rendered.debugDescription) does not give back \(record.values)")
     }
@@ -112,7 +113,7 @@ private func checkDelimited(
     guard expected.joined().allSatisfy(isPlain) else { return }
     guard let parsed = parseDelimited(rendered, separator: separator, terminator: Array(terminator.unicodeScalars))
     else { fatalError("not RFC 4180 text: \(rendered.debugDescription)") }
-    precondition(
+    check(
         parsed.map { $0.map { Array($0.unicodeScalars) } } == expected.map { $0.map { Array($0.unicodeScalars) } },
         "\(rendered.debugDescription) parses back to \(parsed), not \(expected)")
 }
@@ -124,7 +125,7 @@ private func checkTable(_ rendered: String, records: [FuzzRecord]) {
     let rows = [FuzzRecord.listFields] + records.map { record in columns.map { record.values[$0] } }
     guard rows.joined().allSatisfy({ $0.utf8.allSatisfy { (0x20...0x7E).contains($0) } }) else { return }
     let lines = rendered.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-    precondition(lines.count == rows.count + 2, "table has \(lines.count - 2) lines for \(rows.count) rows")
+    check(lines.count == rows.count + 2, "table has \(lines.count - 2) lines for \(rows.count) rows")
     var offsets: [Int] = []
     var searchFrom = 0
     for name in FuzzRecord.listFields {
@@ -139,11 +140,11 @@ private func checkTable(_ rendered: String, records: [FuzzRecord]) {
         for (index, cell) in row.enumerated() {
             let start = offsets[index]
             let end = start + cell.utf8.count
-            precondition(
+            check(
                 end <= padded.count && Array(padded[start..<end]) == Array(cell.utf8),
                 "column \(index) of \(String(decoding: line, as: UTF8.self).debugDescription) is not at \(start)")
             if index + 1 < row.count {
-                precondition(
+                check(
                     end < offsets[index + 1] && padded[end..<offsets[index + 1]].allSatisfy { $0 == UInt8(ascii: " ") },
                     "cell \(cell.debugDescription) runs into the next column")
             }
@@ -219,4 +220,17 @@ extension CommandOutput {
         if case .list = self { return true }
         return false
     }
+}
+
+/// Stops with `message` when `condition` fails; unlike `precondition`, the message survives a release build.
+func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
+/// The executable's entry point, which SwiftPM names `<module>_main` and links as `main`: libFuzzer's driver.
+@_cdecl("FuzzRenderers_main")
+public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) }
 }

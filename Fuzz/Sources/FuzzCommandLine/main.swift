@@ -1,3 +1,4 @@
+import CFuzzDriver
 import CRMShell
 
 /// One shell line in: the tokenizer either asks for more input or yields words that single-quote back to
@@ -13,10 +14,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         switch try CommandTable.parser.parse(words) {
         case .invocation(let invocation):
-            precondition(
+            check(
                 CommandTable.parser.commands.contains { $0 === invocation.command }, "parsed to a command not in the table")
         case .help(let command):
-            precondition(!command.help.isEmpty, "empty help for \(command.name)")
+            check(!command.help.isEmpty, "empty help for \(command.name)")
         }
     } catch let error as ShellError {
         guard case .usage(let message) = error, !message.isEmpty else {
@@ -36,4 +37,17 @@ private func singleQuoted(_ word: String) -> String {
     }
     bytes.append(UInt8(ascii: "'"))
     return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Stops with `message` when `condition` fails; unlike `precondition`, the message survives a release build.
+func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
+/// The executable's entry point, which SwiftPM names `<module>_main` and links as `main`: libFuzzer's driver.
+@_cdecl("FuzzCommandLine_main")
+public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) }
 }
