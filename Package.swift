@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "crm", targets: ["CRMMain"]),
         .library(name: "CRMDomain", targets: ["CRMDomain"]),
+        .library(name: "CRMAPI", targets: ["CRMAPI"]),
+        .library(name: "CRMShell", targets: ["CRMShell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
