@@ -16,8 +16,10 @@ public struct CRM: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Serve.self])
 
-    /// ArgumentParser's own entry point, except that bad process flags exit with 2 (DESIGN §5.5), not sysexits' 64.
-    public static func main() async {
+    /// The program: ArgumentParser's own entry point, except that bad process flags exit with 2 (DESIGN §5.5), not
+    /// sysexits' 64. (Named apart from `main()`, which resolves to ArgumentParser's synchronous `main` from another
+    /// module and refuses to run an async command.)
+    public static func launch() async {
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
