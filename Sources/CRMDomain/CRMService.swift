@@ -74,7 +74,8 @@ public struct CRMService: Sendable {
         }
     }
 
-    /// Changes a customer's fields; a request that changes nothing succeeds and records nothing.
+    /// Changes a customer's fields (`conflict` when `expectedVersion` is stale); a request that changes nothing
+    /// succeeds, records nothing and keeps the version.
     public func updateCustomer(_ id: CustomerID, _ input: CustomerChanges, by caller: Caller) async throws -> Customer {
         try self.authorize(caller, .customerWrite)
         let name = try input.name.map {
@@ -88,6 +89,10 @@ public struct CRMService: Sendable {
         }
         let clock = self.clock
         return try await self.store.updateCustomer(id) { customer in
+            if let expected = input.expectedVersion, expected != customer.version {
+                throw CRMError.conflict(
+                    entity: "customer/\(id)", reason: .staleVersion(expected: expected, current: customer.version))
+            }
             var updated = customer
             var changes: [String: FieldChange] = [:]
             if let name, name != customer.name {
@@ -105,19 +110,18 @@ public struct CRMService: Sendable {
             guard !changes.isEmpty else { return nil }
             let now = clock.now()
             updated.updatedAt = now
+            updated.version += 1
             return Recorded(updated, audit: self.record("customer.update", "customer/\(id)", changes, caller, now))
         }
     }
 
-    /// Deletes a customer that has no tickets (admin only).
+    /// Deletes a customer that has no tickets (admin only); one that still has tickets is a `conflict`.
     public func deleteCustomer(_ id: CustomerID, by caller: Caller) async throws {
         try self.authorize(caller, .customerDelete)
         let clock = self.clock
         try await self.store.deleteCustomer(id) { customer, ticketCount in
             guard ticketCount == 0 else {
-                throw CRMError.validation(
-                    field: "customer",
-                    reason: "customer \(id) still has \(ticketCount) ticket\(ticketCount == 1 ? "" : "s"); delete them first")
+                throw CRMError.conflict(entity: "customer/\(id)", reason: .hasDependants(count: ticketCount, noun: "ticket"))
             }
             let changes: [String: FieldChange] = [
                 "name": FieldChange(.string(customer.name), .null),
@@ -199,7 +203,8 @@ public struct CRMService: Sendable {
         let clock = self.clock
         return try await self.store.updateTicket(id) { ticket in
             if let expected = input.expectedVersion, expected != ticket.version {
-                throw CRMError.conflict(entity: "ticket/\(id)", expectedVersion: expected, currentVersion: ticket.version)
+                throw CRMError.conflict(
+                    entity: "ticket/\(id)", reason: .staleVersion(expected: expected, current: ticket.version))
             }
             var updated = ticket
             var changes: [String: FieldChange] = [:]

@@ -8,7 +8,7 @@ import Synchronization
 /// for each other (busy timeout) instead of failing.
 public final class SQLiteCRMStore: CRMStore {
     /// The schema version this build writes; a file from a newer version is refused untouched.
-    public static let schemaVersion = 1
+    public static let schemaVersion = SQLiteSchema.identifiers.count
 
     /// How long a write waits for another process to release the file's write lock before it fails.
     private static let busyTimeoutMilliseconds = 10_000
@@ -34,10 +34,7 @@ public final class SQLiteCRMStore: CRMStore {
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
-            try self.pool.write { db in
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if version == 0 { try SQLiteSchema.create(db, seed: seed, seededAt: seededAt) }
-            }
+            try SQLiteSchema.migrator(seed: seed, seededAt: seededAt).migrate(self.pool)
             try self.pool.writeWithoutTransaction { db in try Self.setBusyTimeout(db, milliseconds: 0) }
         } catch let error as SQLiteStoreError {
             throw error
@@ -370,12 +367,18 @@ public final class SQLiteCRMStore: CRMStore {
     private static func save(_ customer: Customer, _ db: Database, insert: Bool) throws {
         let arguments: StatementArguments = [
             customer.name, customer.email, customer.company, customer.createdAt.iso8601, customer.updatedAt.iso8601,
-            customer.id.rawValue,
+            customer.version, customer.id.rawValue,
         ]
         try Self.run(
             db, insert
-                ? "INSERT INTO customers (name, email, company, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?)"
-                : "UPDATE customers SET name = ?, email = ?, company = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                ? """
+                INSERT INTO customers (name, email, company, created_at, updated_at, version, id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+                : """
+                UPDATE customers SET name = ?, email = ?, company = ?, created_at = ?, updated_at = ?, version = ?
+                    WHERE id = ?
+                """,
             arguments)
     }
 
@@ -417,12 +420,12 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     /// The columns `customer(_:)` decodes, in its order (by position: cheaper than by name).
-    private static let customerColumns = "id, name, email, company, created_at, updated_at"
+    private static let customerColumns = "id, name, email, company, created_at, updated_at, version"
 
     private static func customer(_ row: Row) -> Customer {
         Customer(
             id: CustomerID(row[0]), name: row[1], email: row[2], company: row[3],
-            createdAt: Self.timestamp(row[4]), updatedAt: Self.timestamp(row[5]))
+            createdAt: Self.timestamp(row[4]), updatedAt: Self.timestamp(row[5]), version: row[6])
     }
 
     /// The columns `ticket(_:)` decodes, in its order (by position: cheaper than by name).

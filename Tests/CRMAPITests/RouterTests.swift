@@ -12,7 +12,7 @@ struct RouterTests {
         "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags", "created_at",
         "updated_at", "version",
     ]
-    static let customerKeys: Set<String> = ["id", "name", "email", "company", "created_at", "updated_at"]
+    static let customerKeys: Set<String> = ["id", "name", "email", "company", "created_at", "updated_at", "version"]
     static let noteKeys: Set<String> = ["id", "ticket_id", "author", "text", "created_at"]
     static let auditKeys: Set<String> = ["id", "at", "actor", "action", "entity", "changes", "via"]
 

@@ -196,7 +196,7 @@ struct AuditTests {
             },
             Rejected(
                 name: "conflict",
-                expected: .error(.conflict(entity: "ticket/1", expectedVersion: 1, currentVersion: 2))
+                expected: .error(.conflict(entity: "ticket/1", reason: .staleVersion(expected: 1, current: 2)))
             ) { w in
                 _ = try await w.service.updateTicket(
                     TicketID(1), TicketChanges(priority: .low, expectedVersion: 1), by: w.agent)
@@ -351,11 +351,11 @@ struct AuditTests {
         let v2 = try await world.service.updateTicket(ticket.id, TicketChanges(priority: .high, expectedVersion: 1), by: world.agent)
         #expect(v2.version == 2)
         let before = try await world.snapshot()
-        await expectError(.conflict(entity: "ticket/1", expectedVersion: 1, currentVersion: 2)) {
+        await expectError(.conflict(entity: "ticket/1", reason: .staleVersion(expected: 1, current: 2))) {
             _ = try await world.service.updateTicket(
                 ticket.id, TicketChanges(status: .closed, priority: .low, expectedVersion: 1), by: world.agent)
         }
-        await expectError(.conflict(entity: "ticket/1", expectedVersion: 3, currentVersion: 2)) {
+        await expectError(.conflict(entity: "ticket/1", reason: .staleVersion(expected: 3, current: 2))) {
             _ = try await world.service.updateTicket(ticket.id, TicketChanges(status: .closed, expectedVersion: 3), by: world.agent)
         }
         #expect(try await world.snapshot() == before)

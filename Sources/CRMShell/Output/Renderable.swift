@@ -11,10 +11,13 @@ protocol Renderable: JSONWritable, Sendable {
 }
 
 extension Customer: Renderable {
-    static let fields = ["id", "name", "email", "company", "created_at", "updated_at"]
+    static let fields = ["id", "name", "email", "company", "created_at", "updated_at", "version"]
     static let listFields = ["id", "name", "email", "company"]
     var values: [String] {
-        [self.id.description, self.name, self.email, self.company ?? "", self.createdAt.iso8601, self.updatedAt.iso8601]
+        [
+            self.id.description, self.name, self.email, self.company ?? "", self.createdAt.iso8601,
+            self.updatedAt.iso8601, String(self.version),
+        ]
     }
 }
 
