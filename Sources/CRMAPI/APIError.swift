@@ -20,7 +20,8 @@ struct APIError: Error {
         case .invalidTransition(_, _, let allowed):
             self.status = .conflict
             self.allowed = allowed.map(\.rawValue)
-        case .conflict: self.status = .preconditionFailed
+        case .conflict(_, .staleVersion): self.status = .preconditionFailed
+        case .conflict(_, .hasDependants): self.status = .conflict
         }
     }
 

@@ -37,21 +37,33 @@ struct CRMRoutes: Sendable {
                 let body = try await JSONBody.decode(CustomerCreateBody.self, from: call.request)
                 let customer = try await self.service.createCustomer(body.input, by: call.caller)
                 return JSONResponse.make(
-                    status: .created, headers: [.location: "/api/customers/\(customer.id)"], body: customer)
+                    status: .created,
+                    headers: [.location: "/api/customers/\(customer.id)", .eTag: ETag.header(customer.version)],
+                    body: customer)
             },
             APIRoute(
-                .get, "/api/customers/:id", "One customer", access: .permission(.customerRead), response: "Customer"
+                .get, "/api/customers/:id", "One customer", access: .permission(.customerRead), response: "Customer",
+                preconditions: .ifNoneMatch
             ) { call in
                 let id = try PathID<Customer>(call.context, entity: "customer").id
-                return JSONResponse.make(body: try await self.service.customer(id, by: call.caller))
+                let customer = try await self.service.customer(id, by: call.caller)
+                if let notModified = ConditionalRequest.notModified(call.request, version: customer.version) {
+                    return notModified
+                }
+                return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
             },
             APIRoute(
-                .patch, "/api/customers/:id", "Change a customer", access: .permission(.customerWrite),
-                body: "CustomerPatch", response: "Customer"
+                .patch, "/api/customers/:id", "Change a customer; If-Match guards against stale versions",
+                access: .permission(.customerWrite), body: "CustomerPatch", response: "Customer", preconditions: .ifMatch
             ) { call in
                 let id = try PathID<Customer>(call.context, entity: "customer").id
+                let expected = try await ConditionalRequest.expectedVersion(call.request) {
+                    try await self.service.customer(id, by: call.caller).version
+                }
                 let body = try await JSONBody.decode(CustomerPatchBody.self, from: call.request)
-                return JSONResponse.make(body: try await self.service.updateCustomer(id, body.changes, by: call.caller))
+                let customer = try await self.service.updateCustomer(
+                    id, body.changes(expectedVersion: expected), by: call.caller)
+                return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
             },
             APIRoute(
                 .delete, "/api/customers/:id", "Delete a customer without tickets",

@@ -66,7 +66,7 @@ enum OpenAPIDocument {
         var responses: [String: Any] = [:]
         var successHeaders = ["X-Process-Time-ms"]
         if route.preconditions.contains(.ifMatch) || route.preconditions.contains(.ifNoneMatch)
-            || (route.successStatus == 201 && route.response == "Ticket")
+            || (route.successStatus == 201 && ["Ticket", "Customer"].contains(route.response))
         {
             successHeaders.append("ETag")
         }
@@ -214,9 +214,9 @@ enum OpenAPIDocument {
             "Customer": object(
                 [
                     "id": id, "name": string, "email": string, "company": nullableString, "created_at": time,
-                    "updated_at": time,
+                    "updated_at": time, "version": id,
                 ],
-                required: ["id", "name", "email", "company", "created_at", "updated_at"]),
+                required: ["id", "name", "email", "company", "created_at", "updated_at", "version"]),
             "Ticket": object(
                 [
                     "id": id, "customer_id": id, "subject": string, "description": string, "status": status,

@@ -193,7 +193,9 @@ struct CustomerPatchBody: JSONBodyDecodable {
         self.company = try fields.nullableString("company")
     }
 
-    var changes: CustomerChanges { CustomerChanges(name: self.name, email: self.email, company: self.company) }
+    func changes(expectedVersion: Int?) -> CustomerChanges {
+        CustomerChanges(name: self.name, email: self.email, company: self.company, expectedVersion: expectedVersion)
+    }
 }
 
 /// `POST /api/notes/{ticket_id}` and `POST /api/tickets/{id}/notes`.

@@ -74,4 +74,54 @@ struct ConditionalRequestTests {
             #expect(try await api.get("/api/tickets/99", headers: [("If-None-Match", "*")]).status == 404)
         }
     }
+
+    @Test("customers carry an ETag; PATCH honours If-Match (strong, lists, *); GET honours If-None-Match",
+        arguments: APIWorld.Mode.allCases)
+    func customers(mode: APIWorld.Mode) async throws {
+        let world = try await APIWorld.make()
+        try await world.test(mode) { api in
+            let shown = try await api.get("/api/customers/1", token: Token.agent)
+            #expect(shown.header("ETag") == #""1""#, "\(shown.headers)")
+            #expect(int(shown.object?["version"]) == 1)
+            let notModified = try await api.get("/api/customers/1", token: Token.agent, headers: [("If-None-Match", #""1""#)])
+            #expect(notModified.status == 304 && notModified.body.isEmpty, "\(notModified)")
+            #expect(notModified.header("ETag") == #""1""#)
+
+            for (header, status) in [(#"W/"1""#, 412), (#""2""#, 412), ("bogus", 412), (#""0", "1""#, 200), ("*", 200)] {
+                let before = try await world.auditEvents().count
+                let reply = try await api.patch(
+                    "/api/customers/1", #"{"company": "Edit \#(header.count)"}"#, token: Token.agent,
+                    headers: [("If-Match", header)])
+                #expect(reply.status == status, "If-Match \(header): \(reply)")
+                if status == 412 {
+                    #expect(reply.errorCode == "conflict" && reply.hasErrorShape, "\(reply)")
+                    #expect(try await world.auditEvents().count == before)
+                }
+            }
+            let current = try await api.get("/api/customers/1", token: Token.agent)
+            #expect(current.header("ETag") == #""3""#, "\(current.headers)")
+            let stale = try await api.patch(
+                "/api/customers/1", #"{"name": "Lost"}"#, token: Token.agent, headers: [("If-Match", #""2""#)])
+            #expect(stale.status == 412)
+            let fresh = try await api.patch(
+                "/api/customers/1", #"{"name": "Jane Q. Doe"}"#, token: Token.agent, headers: [("If-Match", #""3""#)])
+            #expect(fresh.status == 200 && fresh.header("ETag") == #""4""#, "\(fresh)")
+            let created = try await api.post(
+                "/api/customers", #"{"name": "Ada", "email": "ada@example.com"}"#, token: Token.agent)
+            #expect(created.status == 201 && created.header("ETag") == #""1""#, "\(created)")
+        }
+    }
+
+    @Test("deleting a customer that has tickets is 409, not 412 or 422; without tickets 204")
+    func blockedDelete() async throws {
+        let world = try await APIWorld.make()
+        try await world.ticket(customer: 1)
+        try await world.test { api in
+            let blocked = try await api.delete("/api/customers/1", token: Token.admin)
+            #expect(blocked.status == 409, "\(blocked)")
+            #expect(blocked.errorCode == "conflict" && blocked.hasErrorShape, "\(blocked)")
+            #expect(try await api.get("/api/customers/1", token: Token.agent).status == 200)
+            #expect(try await api.delete("/api/customers/2", token: Token.admin).status == 204)
+        }
+    }
 }
