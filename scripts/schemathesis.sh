@@ -54,12 +54,23 @@ if [[ -z $address ]]; then
 fi
 echo "schemathesis: crm serve at $address" >&2
 
+# Two deliberate differences from schemathesis' defaults, both from DESIGN §6:
+# - a missing token is 403, as the original service answered it (schemathesis insists on 401), so the
+#   missing_required_header check, which only looks at Authorization here, is left out;
+# - a syntactically valid If-Match naming a stale version is 412 (§6.2): a valid request refused by its
+#   precondition, not by its data.
+cat > "$work/schemathesis.toml" <<'TOML'
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
+TOML
+
 status=0
 run() {
     local who=$1
     shift
     echo "schemathesis: run as $who" >&2
-    if ! "$schemathesis" run "$address/openapi.json" --checks all --max-examples "$examples" --seed 10 \
+    if ! "$schemathesis" --config-file "$work/schemathesis.toml" run "$address/openapi.json" --checks all \
+        --exclude-checks missing_required_header --max-examples "$examples" --seed 10 \
         --generation-database none --no-color --report-dir "$work/report-$who" "$@"; then
         echo "schemathesis: FAILED as $who" >&2
         status=1

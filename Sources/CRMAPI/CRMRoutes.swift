@@ -57,10 +57,10 @@ struct CRMRoutes: Sendable {
                 access: .permission(.customerWrite), body: "CustomerPatch", response: "Customer", preconditions: .ifMatch
             ) { call in
                 let id = try PathID<Customer>(call.context, entity: "customer").id
+                let body = try await JSONBody.decode(CustomerPatchBody.self, from: call.request)
                 let expected = try await ConditionalRequest.expectedVersion(call.request) {
                     try await self.service.customer(id, by: call.caller).version
                 }
-                let body = try await JSONBody.decode(CustomerPatchBody.self, from: call.request)
                 let customer = try await self.service.updateCustomer(
                     id, body.changes(expectedVersion: expected), by: call.caller)
                 return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
@@ -107,10 +107,10 @@ struct CRMRoutes: Sendable {
                 access: .permission(.ticketUpdate), body: "TicketPatch", response: "Ticket", preconditions: .ifMatch
             ) { call in
                 let id = try PathID<Ticket>(call.context, entity: "ticket").id
+                let body = try await JSONBody.decode(TicketPatchBody.self, from: call.request)
                 let expected = try await ConditionalRequest.expectedVersion(call.request) {
                     try await self.service.ticket(id, by: call.caller).version
                 }
-                let body = try await JSONBody.decode(TicketPatchBody.self, from: call.request)
                 let ticket = try await self.service.updateTicket(
                     id, try body.changes(expectedVersion: expected), by: call.caller)
                 return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)

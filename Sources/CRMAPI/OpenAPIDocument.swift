@@ -138,12 +138,18 @@ enum OpenAPIDocument {
     private static func schema(of parameter: QueryParameter) -> [String: Any] {
         switch parameter {
         case .limit: ["type": "integer", "minimum": 1, "maximum": PageRequest.maximumLimit]
-        case .offset: ["type": "integer", "minimum": 0]
-        case .customerID: ["type": "integer", "description": "0 means no filter; an ID no customer has matches nothing"]
+        case .offset: ["type": "integer", "minimum": 0, "maximum": Int.max]
+        case .customerID:
+            [
+                "type": "integer", "minimum": Int.min, "maximum": Int.max,
+                "description": "0 means no filter; an ID no customer has matches nothing",
+            ]
         case .status: self.status
         case .priority: self.priority
         case .assignee: ["type": "string", "description": "a user name, `me` or `none`"]
-        case .tag, .search, .actor, .entity: self.string
+        case .entity: ["type": "string", "pattern": "^((customer|ticket)/[0-9]{1,18})?$", "description": "empty: no filter"]
+        case .tag: ["type": "string", "pattern": "^[A-Za-z0-9_-]{0,\(Validation.maximumTagLength)}$"]
+        case .search, .actor: self.string
         }
     }
 
@@ -183,9 +189,39 @@ enum OpenAPIDocument {
     private static var status: [String: Any] { ["type": "string", "enum": TicketStatus.allCases.map(\.rawValue)] }
     private static var priority: [String: Any] { ["type": "string", "enum": Priority.allCases.map(\.rawValue)] }
 
-    /// A one-line text of 1...`maximum` characters.
+    /// What one-line fields refuse (DESIGN §3.6): C0 and C1 controls, DEL, bidirectional overrides and isolates.
+    private static let oneLineRefused = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+    /// What multi-line fields refuse: every control character but line feed and tab.
+    private static let multiLineRefused = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f"
+
+    /// A one-line text of 1...`maximum` characters, not blank.
     private static func line(_ maximum: Int, nullable: Bool = false) -> [String: Any] {
-        ["type": nullable ? ["string", "null"] : "string", "minLength": 1, "maxLength": maximum]
+        let refused = self.oneLineRefused
+        return [
+            "type": nullable ? ["string", "null"] : "string", "minLength": 1, "maxLength": maximum,
+            "pattern": "^[^\(refused)]*[^\(refused)\\s][^\(refused)]*$",
+        ]
+    }
+
+    /// A multi-line text of at most `maximum` characters (at least one when `required`).
+    private static func text(_ maximum: Int, required: Bool) -> [String: Any] {
+        let refused = self.multiLineRefused
+        var schema: [String: Any] = [
+            "type": "string", "maxLength": maximum, "pattern": "^[^\(refused)]*$",
+        ]
+        if required {
+            schema["minLength"] = 1
+            schema["pattern"] = "^[^\(refused)]*[^\(refused)\\s][^\(refused)]*$"
+        }
+        return schema
+    }
+
+    /// An assignee: an existing user's login name, `me`, or `none` (null unassigns too, where allowed).
+    private static func assignee(nullable: Bool) -> [String: Any] {
+        [
+            "type": nullable ? ["string", "null"] : "string", "pattern": "^(me|none|[a-z][a-z0-9._-]{0,31})$",
+            "description": "an existing user's login name, `me` or `none`; an unknown user is 422",
+        ]
     }
 
     private static var email: [String: Any] { ["type": "string", "format": "email", "maxLength": 254] }
@@ -196,6 +232,14 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// `schema` accepting null too: in bodies, null leaves an optional field as it is (or at its default).
+    private static func nullable(_ schema: [String: Any]) -> [String: Any] {
+        var result = schema
+        if let type = schema["type"] as? String { result["type"] = [type, "null"] }
+        if let values = schema["enum"] as? [Any] { result["enum"] = values + [NSNull()] }
+        return result
+    }
+
     private static func object(_ properties: [String: Any], required: [String]) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required]
     }
@@ -203,8 +247,8 @@ enum OpenAPIDocument {
     private static var schemas: [String: Any] {
         let subject = self.line(Validation.maximumSubjectLength)
         let name = self.line(Validation.maximumNameLength)
-        let description: [String: Any] = ["type": "string", "maxLength": Validation.maximumTextLength]
-        let text: [String: Any] = ["type": "string", "minLength": 1, "maxLength": Validation.maximumTextLength]
+        let description = self.text(Validation.maximumTextLength, required: false)
+        let text = self.text(Validation.maximumTextLength, required: true)
         return [
             "Health": object(["status": ["type": "string", "enum": ["ok"]]], required: ["status"]),
             "Me": object(
@@ -242,19 +286,22 @@ enum OpenAPIDocument {
                 ["name": name, "email": email, "company": self.line(Validation.maximumNameLength, nullable: true)],
                 required: ["name", "email"]),
             "CustomerPatch": object(
-                ["name": name, "email": email, "company": self.line(Validation.maximumNameLength, nullable: true)],
+                [
+                    "name": nullable(name), "email": nullable(email),
+                    "company": self.line(Validation.maximumNameLength, nullable: true),
+                ],
                 required: []),
             "TicketCreate": object(
                 [
-                    "customer_id": self.laxID, "subject": subject, "description": description, "priority": priority,
-                    "assignee": ["type": "string", "description": "a user name or `me`"], "tags": tags,
+                    "customer_id": self.laxID, "subject": subject, "description": nullable(description),
+                    "priority": nullable(priority), "assignee": self.assignee(nullable: true), "tags": nullable(tags),
                 ],
                 required: ["customer_id", "subject"]),
             "TicketPatch": object(
                 [
-                    "subject": subject, "description": description, "status": status, "priority": priority,
-                    "assignee": ["type": ["string", "null"], "description": "a user name, `me`, or null to unassign"],
-                    "add_tags": tags, "remove_tags": tags,
+                    "subject": nullable(subject), "description": nullable(description), "status": nullable(status),
+                    "priority": nullable(priority), "assignee": self.assignee(nullable: true),
+                    "add_tags": nullable(tags), "remove_tags": nullable(tags),
                 ],
                 required: []),
             "NoteCreate": object(["text": text], required: ["text"]),

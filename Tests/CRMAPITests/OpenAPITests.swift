@@ -213,8 +213,12 @@ struct OpenAPITests {
         #expect(property("TicketCreate", "subject")?["minLength"] as? Int == 1)
         let customerID = (property("TicketCreate", "customer_id")?["anyOf"] as? [[String: Any]])?.first
         #expect(customerID?["minimum"] as? Int == 1 && customerID?["type"] as? String == "integer")
-        #expect(property("TicketPatch", "status")?["enum"] as? [String] == TicketStatus.allCases.map(\.rawValue))
-        #expect(property("TicketCreate", "priority")?["enum"] as? [String] == Priority.allCases.map(\.rawValue))
+        func values(_ schema: String, _ name: String) -> [String]? {
+            (property(schema, name)?["enum"] as? [Any])?.compactMap { $0 as? String }
+        }
+        #expect(values("TicketPatch", "status") == TicketStatus.allCases.map(\.rawValue))
+        #expect(values("Ticket", "status") == TicketStatus.allCases.map(\.rawValue))
+        #expect(values("TicketCreate", "priority") == Priority.allCases.map(\.rawValue))
         #expect(property("CustomerCreate", "email")?["format"] as? String == "email")
         #expect(property("CustomerCreate", "name")?["maxLength"] as? Int == Validation.maximumNameLength)
         #expect(property("NoteCreate", "text")?["maxLength"] as? Int == Validation.maximumTextLength)
