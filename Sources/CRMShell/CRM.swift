@@ -42,10 +42,17 @@ public struct CRM: AsyncParsableCommand {
     @Option(name: .customLong("format"), help: "Output format: table, json, csv or tsv.")
     var format: String = "table"
 
-    @Option(name: .customShort("f"), help: "Run the commands in FILE, then exit.")
-    var file: String?
+    @Option(
+        name: .customLong("token-file"),
+        help: "Log in with the token on the first line of FILE (not readable by group or others), not shown in ps.")
+    var tokenFile: String?
 
-    @Option(name: .customShort("c"), help: "Run COMMAND, then exit (repeatable).")
+    @Option(
+        name: .customShort("f"),
+        help: "Run the commands in FILE (a file, pipe, FIFO, or - for stdin), then exit (repeatable).")
+    var files: [String] = []
+
+    @Option(name: .customShort("c"), help: "Run COMMAND, then exit (repeatable; -c and -f run in the order given).")
     var commands: [String] = []
 
     @Flag(help: "Print each command before its output.")
@@ -82,30 +89,69 @@ public struct CRM: AsyncParsableCommand {
         }
         let session = Session(service: service, format: format)
         session.serverLogPath = HistoryFile.stateDirectory(environment: environment) + "/server.log"
-        if let token = self.token ?? environment["CRM_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            do {
+        do {
+            let fromFile = try self.tokenFile.map(TokenFile.read)
+            if let token = fromFile ?? self.token ?? environment["CRM_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) {
                 session.caller = try await service.login(token: token, via: .shell)
-            } catch {
-                streams.write(error: "error: \(error)")
-                throw ExitCode(ExitStatus(for: error).rawValue)
+            }
+        } catch {
+            streams.write(error: "error: \(error)")
+            throw ExitCode(ExitStatus(for: error).rawValue)
+        }
+        Interruption.install()
+        var status = await self.runMode(session: session, environment: environment, streams: streams)
+        await session.server.stop()
+        if let failure = StandardOutputCheck.failure() {
+            streams.write(error: "error: cannot write to stdout: \(failure)")
+            status = status == .success ? .failure : status
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// The `-c` COMMANDs and `-f` FILEs in the order given on the command line.
+    private var scriptParts: [ScriptPart] {
+        var commands = self.commands[...]
+        var files = self.files[...]
+        var parts: [ScriptPart] = []
+        var position = 0
+        func addCommand(_ command: String) {
+            position += 1
+            parts.append(.command(command, position: position))
+        }
+        var arguments = CommandLine.arguments.dropFirst()[...]
+        while let argument = arguments.popFirst(), argument != "--" {
+            if argument == "-c", let command = commands.popFirst() {
+                addCommand(command)
+                arguments = arguments.dropFirst()
+            } else if argument == "-f", let file = files.popFirst() {
+                parts.append(.file(file))
+                arguments = arguments.dropFirst()
             }
         }
-        let status = await self.runMode(session: session, environment: environment, streams: streams)
-        await session.server.stop()
-        streams.flush()
-        if status != .success { throw ExitCode(status.rawValue) }
+        commands.forEach(addCommand)
+        return parts + files.map { .file($0) }
     }
 
     private func runMode(session: Session, environment: [String: String], streams: StandardStreams) async -> ExitStatus {
         let options = ScriptOptions(echo: self.echo, keepGoing: self.keepGoing, step: self.step)
-        if !self.commands.isEmpty {
-            var remaining = self.commands[...]
+        let parts = self.scriptParts
+        if !parts.isEmpty {
             let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
-            return await script.run(name: "-c") { remaining.popFirst() }
-        }
-        if let file = self.file {
-            let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
-            return await script.run(file: file)
+            var firstFailure: ExitStatus?
+            for part in parts {
+                let status: ExitStatus
+                switch part {
+                case .command(let command, let position): status = await script.run(command: command, position: position)
+                case .file(let path): status = await script.run(file: path)
+                }
+                if status == .interrupted { return status }
+                if status != .success {
+                    firstFailure = firstFailure ?? status
+                    if !self.keepGoing { return status }
+                }
+                if session.exitRequested { break }
+            }
+            return firstFailure ?? .success
         }
         if isatty(0) == 1 && isatty(1) == 1 {
             let history = self.noHistory ? nil : HistoryFile.path(flag: self.historyFile, environment: environment)
@@ -113,11 +159,13 @@ public struct CRM: AsyncParsableCommand {
                 session: session, history: history, colors: environment["NO_COLOR"] == nil, sink: streams)
             return await shell.run()
         }
-        var stdinOptions = options
-        var status = stat()
-        stdinOptions.flushEachCommand = fstat(0, &status) != 0 || (status.st_mode & S_IFMT) != S_IFREG
-        let script = ScriptRunner(runner: CommandRunner(session: session), options: stdinOptions, sink: streams)
-        let input = InputLines()
-        return await script.run(name: "-") { await input.next() }
+        let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
+        return await script.run(file: "-")
     }
+}
+
+/// One `-c COMMAND` (with its position among the `-c`s, for error prefixes) or `-f FILE` of the command line.
+private enum ScriptPart {
+    case command(String, position: Int)
+    case file(String)
 }

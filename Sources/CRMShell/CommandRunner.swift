@@ -30,18 +30,23 @@ public final class CommandRunner {
 
     /// Tokenizes and runs a complete line; an unterminated quote is a usage error.
     public func run(_ line: String) async -> CommandResult {
-        switch Tokenizer.tokenize(line) {
+        switch Tokenizer.scan(line) {
         case .incomplete: return CommandResult(error: "unterminated quote", status: .usage)
-        case .words(let words): return await self.execute(words)
+        case .complete(let words): return await self.execute(words)
         }
     }
 
-    /// Runs an already tokenized command; empty words do nothing.
+    /// Runs a command given as plain words (as if typed bare, none of them quoted); empty words do nothing.
     public func execute(_ words: [String]) async -> CommandResult {
+        await self.execute(words.map { Word($0) })
+    }
+
+    /// Runs a tokenized command; empty words do nothing. An error about a login-like line quotes none of its words.
+    public func execute(_ words: [Word]) async -> CommandResult {
         guard !words.isEmpty else { return CommandResult() }
         do {
             let output: CommandOutput
-            switch try CommandTable.parser.parse(words) {
+            switch try Self.parse(words) {
             case .help(let command): output = .text(command.help)
             case .invocation(let invocation): output = try await invocation.command.run(invocation, self.session)
             }
@@ -50,6 +55,15 @@ public final class CommandRunner {
             return CommandResult(status: stopped.status)
         } catch {
             return CommandResult(error: String(describing: error), status: ExitStatus(for: error))
+        }
+    }
+
+    /// The command table's parse of `words`, with a usage error about a login-like line told without its words.
+    static func parse(_ words: [Word]) throws -> ParsedLine {
+        do {
+            return try CommandTable.parser.parse(words)
+        } catch ShellError.usage where SecretLine.isLoginLike(words: words.map(\.text)) {
+            throw ShellError.usage(SecretLine.usageError(words: words.map(\.text)))
         }
     }
 }

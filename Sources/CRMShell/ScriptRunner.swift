@@ -21,7 +21,7 @@ public struct ScriptOptions: Sendable {
 }
 
 /// Runs command lines from a file, stdin or `-c`: continuation lines for open quotes, `FILE:LINE: ` on errors,
-/// stop at the first failure unless `keepGoing`, and `source` for nested files.
+/// stop at the first failure unless `keepGoing`, stop at a command boundary on Ctrl-C, and `source` for nested files.
 public final class ScriptRunner {
     public let runner: CommandRunner
     public let options: ScriptOptions
@@ -35,88 +35,140 @@ public final class ScriptRunner {
         runner.session.runScript = { [unowned self] path in try await self.source(path) }
     }
 
-    /// Runs every line `nextLine` yields (nil at end) as the script named `name` (`-` for stdin).
-    public func run(name: String, nextLine: () async -> String?) async -> ExitStatus {
+    /// Runs every line `nextLine` yields (nil at end) as the script named `name` (`-` for stdin). A line that
+    /// `nextLine` refuses (invalid UTF-8, NUL) is an error naming it, as is a read failure.
+    public func run(name: String, nextLine: () async throws -> String?) async -> ExitStatus {
+        await self.run(name: name, flushEachCommand: self.options.flushEachCommand, nextLine: nextLine)
+    }
+
+    /// Runs one `-c` COMMAND: it is a whole command, so an open quote in it is a usage error (DESIGN §5.2).
+    /// Errors are prefixed `-c:POSITION: `.
+    public func run(command: String, position: Int) async -> ExitStatus {
+        if Interruption.isRequested { return self.interrupted() }
+        switch Tokenizer.scan(command) {
+        case .incomplete:
+            self.sink.write(error: "-c:\(position): error: unterminated quote")
+            return .usage
+        case .complete(let words):
+            guard !words.isEmpty else { return .success }
+            let status = await self.runCommand(words, text: command, name: "-c", line: position, flush: false)
+            return Interruption.isRequested && status == .success ? self.interrupted() : status
+        }
+    }
+
+    /// Runs a script file: a regular file, a pipe, a FIFO, `/dev/stdin`, or stdin itself for `-`.
+    public func run(file path: String) async -> ExitStatus {
+        let input: ScriptInput
+        do {
+            input = try ScriptInput(path: path)
+        } catch {
+            self.sink.write(error: "error: \(error)")
+            return .failure
+        }
+        let flush = self.options.flushEachCommand || !input.isRegularFile
+        return await self.run(name: path, flushEachCommand: flush) { try await input.lines.next() }
+    }
+
+    private func run(name: String, flushEachCommand: Bool, nextLine: () async throws -> String?) async -> ExitStatus {
         var firstFailure: ExitStatus?
-        var pending: (text: String, line: Int)?
+        var tokenizer = Tokenizer()
+        // The command being read, over one or more lines, and the line it started on (nil between commands).
+        var text = ""
+        var startLine: Int?
         var lineNumber = 0
-        while let line = await nextLine() {
+        func failed(_ status: ExitStatus) -> Bool {
+            firstFailure = firstFailure ?? status
+            return !self.options.keepGoing
+        }
+        while true {
+            if Interruption.isRequested { return self.interrupted() }
             lineNumber += 1
-            let text = pending.map { $0.text + "\n" + line } ?? line
-            let startLine = pending?.line ?? lineNumber
-            switch Tokenizer.tokenize(text) {
-            case .incomplete:
-                pending = (text, startLine)
+            let line: String
+            do {
+                guard let next = try await nextLine() else { break }
+                line = next
+            } catch let failure as InputLines.Failure {
+                self.sink.write(error: "\(name):\(lineNumber): error: \(failure)")
+                if case .unreadable = failure { return firstFailure ?? .failure }
+                tokenizer = Tokenizer()
+                text = ""
+                startLine = nil
+                if failed(.failure) { return .failure }
                 continue
-            case .words(let words):
-                pending = nil
+            } catch {
+                self.sink.write(error: "\(name):\(lineNumber): error: \(error)")
+                return firstFailure ?? .failure
+            }
+            if startLine == nil {
+                startLine = lineNumber
+            } else {
+                text += "\n"
+            }
+            text += line
+            switch tokenizer.append(line) {
+            case .incomplete:
+                continue
+            case .complete(let words):
+                let (command, commandLine) = (text, startLine ?? lineNumber)
+                text = ""
+                startLine = nil
                 guard !words.isEmpty else { continue }
-                let status = await self.runCommand(words, text: text, name: name, line: startLine)
-                if status != .success {
-                    firstFailure = firstFailure ?? status
-                    if !self.options.keepGoing { return status }
-                }
+                let status = await self.runCommand(
+                    words, text: command, name: name, line: commandLine, flush: flushEachCommand)
+                if status == .interrupted { return status }
+                if status != .success && failed(status) { return status }
                 if self.runner.session.exitRequested { return firstFailure ?? .success }
             }
         }
-        if let pending {
-            self.sink.write(error: "\(name):\(pending.line): error: unterminated quote at end of input")
+        if Interruption.isRequested { return self.interrupted() }
+        if let startLine {
+            self.sink.write(error: "\(name):\(startLine): error: unterminated quote at end of input")
             return firstFailure ?? .usage
         }
         return firstFailure ?? .success
     }
 
-    /// Runs a whole file as a script.
-    public func run(file path: String) async -> ExitStatus {
-        guard let lines = Self.lines(of: path) else {
-            self.sink.write(error: "error: cannot read '\(path)'")
-            return .failure
-        }
-        var iterator = lines.makeIterator()
-        return await self.run(name: path) { iterator.next() }
-    }
-
-    private func runCommand(_ words: [String], text: String, name: String, line: Int) async -> ExitStatus {
+    private func runCommand(_ words: [Word], text: String, name: String, line: Int, flush: Bool) async -> ExitStatus {
         if self.options.echo || self.options.step {
-            self.sink.write(output: Echo.line(for: text, words: words, prompt: self.runner.session.prompt))
+            self.sink.write(output: Echo.line(for: text, words: words.map(\.text), prompt: self.runner.session.prompt))
         }
         if self.options.step {
             self.sink.flush()
             StepPause.wait()
+            if Interruption.isRequested { return self.interrupted() }
         }
         let result = await self.runner.execute(words)
         self.sink.write(output: result.output)
         if !result.error.isEmpty { self.sink.write(error: "\(name):\(line): error: \(result.error)") }
-        if self.options.flushEachCommand { self.sink.flush() }
+        if flush { self.sink.flush() }
         return result.status
+    }
+
+    /// Ctrl-C was pressed: say so (once, where it was noticed) and stop with 130.
+    private func interrupted() -> ExitStatus {
+        self.sink.flush()
+        self.sink.write(error: "interrupted")
+        return .interrupted
     }
 
     private func source(_ path: String) async throws {
         guard self.sourceDepth < 16 else { throw ShellError.failed("source: nested too deeply at '\(path)'") }
-        guard let lines = Self.lines(of: path) else { throw ShellError.failed("cannot read '\(path)'") }
+        let input = try ScriptInput(path: path)
         self.sourceDepth += 1
         defer { self.sourceDepth -= 1 }
-        var iterator = lines.makeIterator()
-        let status = await self.run(name: path) { iterator.next() }
+        // Ctrl-C stops a sourced script at a command boundary, also in the interactive shell (DESIGN §5.3).
+        let status = await Interruption.catching {
+            await self.run(name: path, flushEachCommand: self.options.flushEachCommand) { try await input.lines.next() }
+        }
         if status != .success { throw ScriptStopped(status: status) }
-    }
-
-    static func lines(of path: String) -> [String]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        // "\r\n" is one Character in Swift, so split on both line endings explicitly.
-        var lines = String(decoding: data, as: UTF8.self)
-            .split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
-        if lines.last == "" { lines.removeLast() }
-        return lines
     }
 }
 
 /// The echo of a command in a transcript, with any token masked.
 enum Echo {
     static func line(for text: String, words: [String], prompt: String) -> String {
-        if words.first == "login" {
-            return prompt + (words.count > 1 ? "login ****" : "login") + "\n"
+        if SecretLine.isLoginLike(words: words) {
+            return prompt + SecretLine.masked(words: words) + "\n"
         }
         let continued = text.replacingOccurrences(of: "\n", with: "\n...> ")
         return prompt + continued + "\n"

@@ -185,8 +185,17 @@ struct AuditTests {
             Rejected(name: "validation: unknown customer", expected: .validation) { w in
                 _ = try await w.service.createTicket(NewTicket(customerID: CustomerID(9), subject: "s"), by: w.agent)
             },
-            Rejected(name: "validation: customer with tickets", expected: .validation) { w in
+            Rejected(
+                name: "conflict: customer with tickets",
+                expected: .error(.conflict(entity: "customer/1", reason: .hasDependants(count: 1, noun: "ticket")))
+            ) { w in
                 try await w.service.deleteCustomer(CustomerID(1), by: w.admin)
+            },
+            Rejected(
+                name: "conflict: stale customer version",
+                expected: .error(.conflict(entity: "customer/1", reason: .staleVersion(expected: 2, current: 1)))
+            ) { w in
+                _ = try await w.service.updateCustomer(CustomerID(1), CustomerChanges(name: "X", expectedVersion: 2), by: w.agent)
             },
             Rejected(
                 name: "invalid transition",

@@ -154,7 +154,7 @@ struct BinaryTests {
     @Test func dashFOfAMissingFileFails() throws {
         let run = try Self.crm(["-f", "no-such-file.crm"])
         #expect(run.status == 1)
-        #expect(run.err == "error: cannot read 'no-such-file.crm'\n")
+        #expect(run.err == "error: cannot read 'no-such-file.crm': No such file or directory\n")
     }
 
     // MARK: tokens

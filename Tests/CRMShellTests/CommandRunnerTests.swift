@@ -241,6 +241,7 @@ struct CommandRunnerTests {
                 company:
                 created_at: 2025-01-06T09:00:00Z
                 updated_at: 2025-01-06T09:00:00Z
+                version:    1
 
                 """)
     }
@@ -694,9 +695,42 @@ struct CommandRunnerTests {
         #expect((await shell.ok("note add 3 Ask about --verbose flags")) == "added note 3 to ticket 3\n")
         shell.session.format = .json
         let notes = try JSONDecoder().decode([Note].self, from: Data((await shell.ok("note list 3")).utf8))
-        #expect(notes.map(\.text) == ["Called back, left voicemail", "Customer   confirmed the fix", "Ask about --verbose flags"])
+        #expect(
+            notes.map(\.text) == [
+                "Called back, left voicemail", #""Customer   confirmed" the fix"#, "Ask about --verbose flags",
+            ])
         #expect(notes.map(\.author) == ["agent", "agent", "agent"])
         #expect(notes.allSatisfy { $0.ticketID == TicketID(3) })
+    }
+
+    /// DESIGN §5.2: TEXT is the rest of the line as typed; only a TEXT that is one quoted word loses its quotes;
+    /// a quoted word is never a flag, and `--` ends the flags.
+    @Test(arguments: [
+        ("note add 3 See ticket #42", "See ticket #42"),
+        ("note add 3 Customer can't log in, see #42", "Customer can't log in, see #42"),
+        (#"note add 3 "--not a flag""#, "--not a flag"),
+        ("note add 3 '--not a flag either'", "--not a flag either"),
+        ("note add 3 -- --verbose is the text", "--verbose is the text"),
+        (#"note add 3 "two" "words""#, #""two" "words""#),
+        (#"note add 3 He said "it's fine"   "#, #"He said "it's fine""#),
+    ])
+    func noteTextIsTheRestOfTheLineAsTyped(line: String, text: String) async throws {
+        let shell = await Self.queue()
+        #expect((await shell.ok(line)) == "added note 1 to ticket 3\n")
+        shell.session.format = .json
+        let notes = try JSONDecoder().decode([Note].self, from: Data((await shell.ok("note list 3")).utf8))
+        #expect(notes.map(\.text) == [text])
+    }
+
+    @Test func aQuotedWordIsNeverAFlag() async {
+        let shell = await Self.queue()
+        await shell.fails(#"ticket list "--status" open"#, .usage, "unexpected argument '--status' for 'ticket list'")
+        await shell.fails("ticket list -- --status open", .usage, "unexpected argument '--status' for 'ticket list'")
+        await shell.fails(#"ticket show "--help""#, .usage, "ID must be a positive whole number, got '--help'")
+        let quoted = await shell.ok(#"ticket update 3 --subject "--dashes--""#)
+        #expect(quoted.hasPrefix("ticket 3: "))
+        let dashValue = await shell.ok("ticket update 3 --subject --still-a-value")
+        #expect(dashValue.hasPrefix("ticket 3: "), "a flag's value may start with --")
     }
 
     @Test func noteListShowsATable() async {

@@ -384,10 +384,10 @@ struct InteractiveTests {
     @Test func anOpenQuoteContinuesOnTheNextLine() throws {
         let shell = try Shell().started()
         try shell.login()
-        try shell.terminal.type("ticket create --customer 1 --subject 'Two\r")
+        try shell.terminal.type("ticket create --customer 1 --subject S --description 'Two\r")
         try shell.terminal.waitFor("...> ")
         try shell.command("lines'", shows: "created ticket 1")
-        try shell.command("ticket show 1", shows: "subject:     Two\r\nlines")
+        try shell.command("ticket show 1", shows: "description: Two\r\nlines")
         #expect(try shell.leave() == 0)
     }
 

@@ -108,7 +108,7 @@ struct ScriptRunnerTests {
     }
 
     @Test func aFailingCommandOverSeveralLinesReportsTheLineItStartsOn() async {
-        let lines = ["login agent123", "", "ticket create --customer 99 --subject 'one", "two", "three'", "whoami"]
+        let lines = ["login agent123", "", "ticket create --customer 99 --subject s --description 'one", "two", "three'", "whoami"]
         let (status, sink) = await Self.script(lines)
         #expect(status == .failure)
         #expect(sink.errors == ["s.crm:3: error: customer_id: customer 99 does not exist"])
@@ -214,7 +214,53 @@ struct ScriptRunnerTests {
         let sink = CapturingSink()
         let status = await ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink).run(file: path)
         #expect(status == .failure)
-        #expect(sink.errors == ["error: cannot read '\(path)'"])
+        #expect(sink.errors == ["error: cannot read '\(path)': No such file or directory"])
+        let directory = await ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
+            .run(file: folder.path)
+        #expect(directory == .failure)
+        #expect(sink.errors.last == "error: cannot read '\(folder.path)': Is a directory")
+    }
+
+    /// DESIGN §3.6, §5.1: a line that is not valid UTF-8 or holds a NUL is refused with FILE:LINE, never decoded
+    /// with replacement characters; with --keep-going the script goes on after it.
+    @Test(arguments: [
+        (Data([0x6E, 0x6F, 0x74, 0x65, 0x20, 0xFF, 0xFE]), "the line is not valid UTF-8"),
+        (Data("note add 1 a\u{0}b".utf8), "the line contains a NUL byte"),
+        (Data([0xC3]), "the line is not valid UTF-8"),
+    ])
+    func aBadLineIsRefusedWithItsLine(bad: Data, reason: String) async throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let path = folder.url.appendingPathComponent("bad.crm").path
+        var content = Data("whoami\n".utf8)
+        content += bad + Data("\nwhoami\n".utf8)
+        try content.write(to: URL(fileURLWithPath: path))
+        for keepGoing in [false, true] {
+            let sink = CapturingSink()
+            let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(keepGoing: keepGoing), sink: sink)
+            #expect(await runner.run(file: path) == .failure)
+            #expect(sink.errors == ["\(path):2: error: \(reason)"])
+            #expect(sink.output == (keepGoing ? "anonymous\nanonymous\n" : "anonymous\n"))
+            #expect(!sink.merged.contains("\u{FFFD}"))
+        }
+    }
+
+    @Test func aLoginLikeLineIsEchoedMasked() async {
+        let (_, sink) = await Self.script(
+            ["logn admin123", "log admin123 more", "login"], options: ScriptOptions(echo: true, keepGoing: true))
+        #expect(!sink.merged.contains("admin123"), "\(sink.merged)")
+        #expect(sink.output.hasPrefix("crm> logn ****\ncrm> log ****\ncrm> login\n"))
+    }
+
+    /// Each -c is a whole command: an open quote in it is a usage error and does not swallow the next one.
+    @Test func aDashCCommandIsWhole() async {
+        let sink = CapturingSink()
+        let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
+        #expect(await runner.run(command: "note add 1 'open", position: 2) == .usage)
+        #expect(await runner.run(command: "whoami'", position: 3) == .usage)
+        #expect(await runner.run(command: "whoami", position: 4) == .success)
+        #expect(sink.errors == ["-c:2: error: unterminated quote", "-c:3: error: unterminated quote"])
+        #expect(sink.output == "anonymous\n")
     }
 
     // MARK: source
@@ -269,7 +315,7 @@ struct ScriptRunnerTests {
         let missing = folder.url.appendingPathComponent("missing.crm").path
         let (status, sink) = await Self.script(["", "source \(missing)", "whoami"], name: "outer.crm")
         #expect(status == .failure)
-        #expect(sink.errors == ["outer.crm:2: error: cannot read '\(missing)'"])
+        #expect(sink.errors == ["outer.crm:2: error: cannot read '\(missing)': No such file or directory"])
         #expect(sink.output.isEmpty)
     }
 

@@ -90,6 +90,21 @@ struct TokenizerTests {
         Case("note add 1 'line one\nline two'", ["note", "add", "1", "line one\nline two"], "single quote over a newline"),
         Case("say \"first\nsecond\" done", ["say", "first\nsecond", "done"], "double quote over a newline"),
         Case("a\nb", ["a", "b"], "an unquoted newline separates words"),
+
+        // A rest-of-line TEXT argument is the rest of the line as typed (DESIGN §5.2).
+        Case("note add 1 See ticket #42", ["note", "add", "1", "See ticket #42"], "# inside TEXT is text"),
+        Case("note add 1 #42 first", ["note", "add", "1", "#42 first"], "# starting TEXT is text"),
+        Case("note add 1 Customer can't log in", ["note", "add", "1", "Customer can't log in"], "an apostrophe in TEXT"),
+        Case(#"note add 1 say "hi" twice"#, ["note", "add", "1", #"say "hi" twice"#], "quotes inside TEXT stay"),
+        Case(#"note add 1 "one quoted word""#, ["note", "add", "1", "one quoted word"], "one quoted TEXT loses quotes"),
+        Case(#"note add 1 "first" and more"#, ["note", "add", "1", #""first" and more"#], "a quoted start is kept"),
+        Case("note add 1   spaced   out  \t", ["note", "add", "1", "spaced   out"], "inner spacing kept, ends trimmed"),
+        Case(#"note add 1 a\tb \n"#, ["note", "add", "1", #"a\tb \n"#], "backslashes in TEXT are text"),
+        Case("note add 1 -- --not a flag", ["note", "add", "1", "--", "--not a flag"], "-- ends the flags before TEXT"),
+        Case("note add 1 --help", ["note", "add", "1", "--help"], "a bare flag before TEXT is still a word"),
+        Case("note add 'x y' it's", ["note", "add", "x y", "it's"], "TEXT starts after the ID however it was quoted"),
+        Case("ticket list # it's a comment", ["ticket", "list"], "outside TEXT a comment may hold a quote"),
+        Case(incomplete: "note add 1 'it continues", "a TEXT that opens with a quote may continue"),
     ]
 
     @Test(arguments: cases)
@@ -99,6 +114,37 @@ struct TokenizerTests {
 
     @Test func splitsWords() {
         #expect(Tokenizer.tokenize("a b") == .words(["a", "b"]))
+    }
+
+    /// How each word was written decides whether it may be a flag.
+    @Test func scanKeepsHowEachWordWasWritten() {
+        #expect(
+            Tokenizer.scan(#"ticket list "--status" \--x --tag=a"#)
+                == .complete([
+                    Word("ticket"), Word("list"), Word("--status", .quoted), Word("--x", .quoted), Word("--tag=a"),
+                ]))
+        #expect(
+            Tokenizer.scan(#"note add 2 "--not a flag""#)
+                == .complete([Word("note"), Word("add"), Word("2"), Word("--not a flag", .restOfLine)]))
+    }
+
+    /// A quote left open over many lines is scanned once: 20,000 continuation lines take well under a second
+    /// (re-scanning the pending text for each line took seconds).
+    @Test func continuationIsLinearInTheInput() {
+        var tokenizer = Tokenizer()
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            #expect(tokenizer.append("ticket create --subject 'open") == .incomplete)
+            for _ in 0..<20_000 {
+                #expect(tokenizer.append("a line that ends the quote nowhere, ever") == .incomplete)
+            }
+            guard case .complete(let words) = tokenizer.append("closed'") else {
+                Issue.record("the quote did not close")
+                return
+            }
+            #expect(words.count == 4)
+        }
+        #expect(elapsed < .seconds(2))
     }
 
     /// Feeding lines one by one: incomplete until the quote closes, then one command.
@@ -111,5 +157,18 @@ struct TokenizerTests {
         text += "\n" + lines[2]
         #expect(
             Tokenizer.tokenize(text) == .words(["ticket", "create", "--subject", "first\nsecond\nthird", "--tag", "x"]))
+        var tokenizer = Tokenizer()
+        #expect(tokenizer.append(lines[0]) == .incomplete)
+        #expect(tokenizer.append(lines[1]) == .incomplete)
+        #expect(tokenizer.scanResult(lines[2]) == ["ticket", "create", "--subject", "first\nsecond\nthird", "--tag", "x"])
+        #expect(tokenizer.scanResult("whoami") == ["whoami"], "after a complete command it starts afresh")
+    }
+}
+
+extension Tokenizer {
+    /// The words of the line `append` completes with, or nil while it is incomplete.
+    fileprivate mutating func scanResult(_ line: String) -> [String]? {
+        guard case .complete(let words) = self.append(line) else { return nil }
+        return words.map(\.text)
     }
 }

@@ -2,6 +2,9 @@ import CRMDomain
 
 /// `login`, `logout`, `whoami`.
 enum SessionCommands {
+    /// `login [TOKEN]`, for errors that must not quote a login line's words.
+    static let loginUsage = "login [TOKEN]"
+
     static let all: [CommandSpec] = [
         CommandSpec(
             ["login"], [ArgumentSpec("TOKEN", .text, optional: true)],

@@ -38,25 +38,43 @@ public struct CommandParser: Sendable {
         return (command, 2)
     }
 
-    /// Parses a whole command line into an invocation; `--help` where an argument or flag could stand yields the
-    /// command's help instead (as a flag's value it is just the value).
+    /// Parses a command line of plain words (as if typed bare) into an invocation.
     public func parse(_ words: [String]) throws -> ParsedLine {
-        let (command, consumed) = try self.lookup(words)
+        try self.parse(words.map { Word($0) })
+    }
+
+    /// Parses a whole command line into an invocation; `--help` where an argument or flag could stand yields the
+    /// command's help instead (as a flag's value it is just the value). A quoted word is never a flag, and a bare
+    /// `--` ends the flags (DESIGN §5.2).
+    public func parse(_ words: [Word]) throws -> ParsedLine {
+        let (command, consumed) = try self.lookup(words.map(\.text))
         var arguments = BoundWords()
         var flags = BoundWords()
         var positionals = command.arguments[...]
+        var flagsEnded = false
         var index = consumed
         while index < words.count {
             let word = words[index]
             index += 1
-            if let rest = positionals.first, rest.takesRest, arguments[rest.name] != nil || !word.hasPrefix("--") {
-                if word == "--help" && arguments[rest.name] == nil { return .help(command) }
-                arguments.append(word, to: rest.name)
+            let mayBeFlag = word.mayBeFlag && !flagsEnded
+            if word.kind == .restOfLine, let rest = positionals.first, rest.takesRest {
+                arguments.append(word.text, to: rest.name)
                 continue
             }
-            if word == "--help" { return .help(command) }
-            if word.utf8.count > 2 && word.hasPrefix("--") {
-                let body = word.utf8.dropFirst(2)
+            if mayBeFlag && word.text == "--" {
+                flagsEnded = true
+                continue
+            }
+            if let rest = positionals.first, rest.takesRest,
+                arguments[rest.name] != nil || !mayBeFlag || !word.text.hasPrefix("--")
+            {
+                if mayBeFlag && word.text == "--help" && arguments[rest.name] == nil { return .help(command) }
+                arguments.append(word.text, to: rest.name)
+                continue
+            }
+            if mayBeFlag && word.text == "--help" { return .help(command) }
+            if mayBeFlag && word.text.utf8.count > 2 && word.text.hasPrefix("--") {
+                let body = word.text.utf8.dropFirst(2)
                 let equals = body.firstIndex(of: UInt8(ascii: "="))
                 let name = String(Substring(body[..<(equals ?? body.endIndex)]))
                 let inline = equals.map { String(Substring(body[body.index(after: $0)...])) }
@@ -75,7 +93,7 @@ public struct CommandParser: Sendable {
                     value = inline
                 } else {
                     guard index < words.count else { throw ShellError.usage("--\(name) needs a value") }
-                    value = words[index]
+                    value = words[index].text
                     index += 1
                 }
                 if flags[name] != nil && !flag.isRepeatable {
@@ -85,15 +103,52 @@ public struct CommandParser: Sendable {
                 continue
             }
             guard let argument = positionals.first else {
-                throw ShellError.usage("unexpected argument '\(word)' for '\(command.name)'; usage: \(command.usage)")
+                throw ShellError.usage("unexpected argument '\(word.text)' for '\(command.name)'; usage: \(command.usage)")
             }
-            arguments.append(word, to: argument.name)
+            arguments.append(word.text, to: argument.name)
             if !argument.takesRest { positionals.removeFirst() }
         }
         for argument in positionals where !argument.isOptional && arguments[argument.name] == nil {
             throw ShellError.usage("missing \(argument.name); usage: \(command.usage)")
         }
         return .invocation(Invocation(command: command, arguments: arguments, flags: flags))
+    }
+
+    /// Whether the word after `words` begins the command's rest-of-line TEXT argument (DESIGN §5.2): the command
+    /// takes one, and every argument before it has its word. Words after a flag that takes a value are its value.
+    public func textStart(after words: [Word]) -> Tokenizer.TextStart {
+        guard let noun = words.first?.text else { return .no }
+        let family = self.commands(under: noun)
+        let command: CommandSpec
+        let consumed: Int
+        if let single = family.first(where: { $0.path.count == 1 }) {
+            (command, consumed) = (single, 1)
+        } else if words.count > 1, let named = family.first(where: { $0.path[1] == words[1].text }) {
+            (command, consumed) = (named, 2)
+        } else {
+            return .no
+        }
+        guard let text = command.arguments.last, text.takesRest, text.kind == .text else { return .no }
+        var flagsEnded = false
+        var positionals = 0
+        var index = consumed
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if word.mayBeFlag && !flagsEnded && word.text.hasPrefix("--") {
+                if word.text == "--" {
+                    flagsEnded = true
+                } else if !word.text.contains("="),
+                    command.flags.first(where: { "--" + $0.name == word.text })?.kind != nil
+                {
+                    index += 1
+                }
+            } else {
+                positionals += 1
+            }
+        }
+        guard index == words.count, positionals == command.arguments.count - 1 else { return .no }
+        return .next(flagsAllowed: !flagsEnded)
     }
 }
 

@@ -1,6 +1,34 @@
+/// One word of a command line, and how it was written.
+public struct Word: Sendable, Equatable {
+    /// How a word was written, which decides whether it can be a flag.
+    public enum Kind: Sendable, Equatable {
+        /// Bare text: may be a flag (`--status`) or `--`.
+        case plain
+        /// Some of it was quoted or escaped: always a value, never a flag.
+        case quoted
+        /// A rest-of-line TEXT argument, as typed (or the one quoted word it was): always that argument's value.
+        case restOfLine
+    }
+
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, _ kind: Kind = .plain) {
+        self.text = text
+        self.kind = kind
+    }
+
+    /// Whether this word may be read as a flag or as the `--` that ends the flags.
+    public var mayBeFlag: Bool { self.kind == .plain }
+}
+
 /// Splits shell input into words per DESIGN §5.2: whitespace separates; `'…'` is literal; `"…"` knows
-/// `\"`, `\\`, `\n`, `\t`; `\` escapes outside quotes; `#` at the start of a word comments out the rest of the line.
-public enum Tokenizer {
+/// `\"`, `\\`, `\n`, `\t`; `\` escapes outside quotes; `#` at the start of a word comments out the rest of the line;
+/// a rest-of-line TEXT argument (`note add ID TEXT…`) is the rest of the line as typed.
+///
+/// A value of this type is fed a script's lines one at a time and keeps its place, so a quote left open over many
+/// lines is scanned once: tokenizing is linear in the input however the quotes fall.
+public struct Tokenizer {
     /// What a piece of input tokenized to.
     public enum Result: Equatable, Sendable {
         /// The complete words (empty for a blank or comment line).
@@ -9,98 +37,194 @@ public enum Tokenizer {
         case incomplete
     }
 
-    /// Tokenizes `input`, which may span several lines joined by `\n`.
+    /// What a piece of input scanned to, keeping how each word was written.
+    public enum Scan: Equatable, Sendable {
+        /// A complete command line (no words for a blank or comment line).
+        case complete([Word])
+        /// A quote or a trailing backslash is still open: the input continues on the next line.
+        case incomplete
+    }
+
+    /// Where a rest-of-line TEXT argument stands after the words so far.
+    public enum TextStart: Sendable, Equatable {
+        /// The next word is not the start of a TEXT argument.
+        case no
+        /// The next word starts the TEXT argument; `flagsAllowed` when a bare `--word` there is still a flag.
+        case next(flagsAllowed: Bool)
+    }
+
+    private enum State {
+        case between, bare, single, double, doubleEscape, escape
+    }
+
+    private let textStart: ([Word]) -> TextStart
+    private var bytes: [UInt8] = []
+    private var index = 0
+    private var state = State.between
+    private var words: [Word] = []
+    private var word: [UInt8] = []
+    private var wordIsQuoted = false
+    /// Where the TEXT argument began, when it began with a quoted word still being scanned.
+    private var quotedTextStart: Int?
+
+    /// A tokenizer that asks `textStart`, before each word, whether a rest-of-line TEXT argument begins there.
+    public init(textStart: @escaping ([Word]) -> TextStart) {
+        self.textStart = textStart
+    }
+
+    /// A tokenizer for the shell's own command table.
+    public init() {
+        self.init { CommandTable.parser.textStart(after: $0) }
+    }
+
+    /// Tokenizes `input`, which may span several lines joined by `\n`, into plain words.
     public static func tokenize(_ input: String) -> Result {
-        var input = input
-        return input.withUTF8(Self.tokenize(bytes:))
+        switch self.scan(input) {
+        case .incomplete: .incomplete
+        case .complete(let words): .words(words.map(\.text))
+        }
     }
 
-    private static func tokenize(bytes: UnsafeBufferPointer<UInt8>) -> Result {
-        var words: [String] = []
-        var word: [UInt8] = []
-        var inWord = false
-        var index = 0
-        func finishWord() {
-            if inWord { words.append(String(decoding: word, as: UTF8.self)) }
-            word.removeAll(keepingCapacity: true)
-            inWord = false
-        }
-        while index < bytes.count {
-            if !inWord, let end = Self.plainWordEnd(in: bytes, from: index) {
-                words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self))
-                index = end
-                continue
-            }
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                finishWord()
-            case UInt8(ascii: "#") where !inWord:
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-            case UInt8(ascii: "'"):
-                inWord = true
-                guard let end = bytes[index...].firstIndex(of: UInt8(ascii: "'")) else { return .incomplete }
-                word.append(contentsOf: bytes[index..<end])
-                index = end + 1
-            case UInt8(ascii: "\""):
-                inWord = true
-                var closed = false
-                while index < bytes.count {
-                    let next = bytes[index]
-                    index += 1
-                    if next == UInt8(ascii: "\"") {
-                        closed = true
-                        break
-                    }
-                    guard next == UInt8(ascii: "\\") else {
-                        word.append(next)
-                        continue
-                    }
-                    guard index < bytes.count else { return .incomplete }
-                    let escaped = bytes[index]
-                    index += 1
-                    switch escaped {
-                    case UInt8(ascii: "n"): word.append(UInt8(ascii: "\n"))
-                    case UInt8(ascii: "t"): word.append(UInt8(ascii: "\t"))
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): word.append(escaped)
-                    default: word.append(contentsOf: [UInt8(ascii: "\\"), escaped])
-                    }
-                }
-                guard closed else { return .incomplete }
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { return .incomplete }
-                let escaped = bytes[index]
-                index += 1
-                if escaped != UInt8(ascii: "\n") {
-                    inWord = true
-                    word.append(escaped)
-                }
-            default:
-                inWord = true
-                word.append(byte)
-            }
-        }
-        finishWord()
-        return .words(words)
+    /// Scans `input`, which may span several lines joined by `\n`, as one command line.
+    public static func scan(_ input: String) -> Scan {
+        var tokenizer = Tokenizer()
+        return tokenizer.append(input)
     }
 
-    /// Where a word starting at `start` ends, when it is all plain bytes (no quote, escape or comment) up to
-    /// whitespace or the end; nil otherwise, and for whitespace at `start`.
-    private static func plainWordEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        var index = start
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                return index > start ? index : nil
-            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                return nil
-            case UInt8(ascii: "#") where index == start:
-                return nil
-            default:
-                index += 1
+    /// Adds the next line of input (the first line of a command, or a continuation line) and scans only what is
+    /// new. After a complete result the tokenizer starts afresh; after an incomplete one it waits for more.
+    public mutating func append(_ line: String) -> Scan {
+        if !self.bytes.isEmpty || self.state != .between || !self.words.isEmpty {
+            self.bytes.append(UInt8(ascii: "\n"))
+        }
+        self.bytes.append(contentsOf: line.utf8)
+        let result = self.scan()
+        if case .complete = result { self.reset() }
+        return result
+    }
+
+    private mutating func reset() {
+        self.bytes.removeAll(keepingCapacity: true)
+        self.index = 0
+        self.state = .between
+        self.words.removeAll()
+        self.word.removeAll(keepingCapacity: true)
+        self.wordIsQuoted = false
+        self.quotedTextStart = nil
+    }
+
+    private mutating func scan() -> Scan {
+        while self.index < self.bytes.count {
+            let byte = self.bytes[self.index]
+            switch self.state {
+            case .between:
+                if Self.isSpace(byte) {
+                    self.index += 1
+                    continue
+                }
+                if case .next(let flagsAllowed) = self.textStart(self.words),
+                    !(flagsAllowed && self.startsFlag(at: self.index))
+                {
+                    guard byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") else {
+                        return self.completeWithRawText(from: self.index)
+                    }
+                    self.quotedTextStart = self.index
+                } else if byte == UInt8(ascii: "#") {
+                    while self.index < self.bytes.count, self.bytes[self.index] != UInt8(ascii: "\n") { self.index += 1 }
+                    continue
+                }
+                self.state = .bare
+            case .bare:
+                self.index += 1
+                switch byte {
+                case _ where Self.isSpace(byte):
+                    if let result = self.finishWord() { return result }
+                case UInt8(ascii: "'"):
+                    self.wordIsQuoted = true
+                    self.state = .single
+                case UInt8(ascii: "\""):
+                    self.wordIsQuoted = true
+                    self.state = .double
+                case UInt8(ascii: "\\"):
+                    self.state = .escape
+                default:
+                    self.word.append(byte)
+                }
+            case .single:
+                self.index += 1
+                if byte == UInt8(ascii: "'") { self.state = .bare } else { self.word.append(byte) }
+            case .double:
+                self.index += 1
+                switch byte {
+                case UInt8(ascii: "\""): self.state = .bare
+                case UInt8(ascii: "\\"): self.state = .doubleEscape
+                default: self.word.append(byte)
+                }
+            case .doubleEscape:
+                self.index += 1
+                switch byte {
+                case UInt8(ascii: "n"): self.word.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "t"): self.word.append(UInt8(ascii: "\t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): self.word.append(byte)
+                default: self.word.append(contentsOf: [UInt8(ascii: "\\"), byte])
+                }
+                self.state = .double
+            case .escape:
+                self.index += 1
+                if byte != UInt8(ascii: "\n") {
+                    self.wordIsQuoted = true
+                    self.word.append(byte)
+                }
+                self.state = .bare
             }
         }
-        return index > start ? index : nil
+        switch self.state {
+        case .single, .double, .doubleEscape, .escape:
+            return .incomplete
+        case .bare:
+            if let result = self.finishWord() { return result }
+        case .between:
+            break
+        }
+        return .complete(self.words)
+    }
+
+    /// Ends the word being scanned; the whole line is complete when that word began a quoted TEXT argument.
+    private mutating func finishWord() -> Scan? {
+        self.state = .between
+        let isEmptyEscape = self.word.isEmpty && !self.wordIsQuoted
+        defer {
+            self.word.removeAll(keepingCapacity: true)
+            self.wordIsQuoted = false
+        }
+        if let start = self.quotedTextStart {
+            let rest = self.bytes[self.index...]
+            guard rest.allSatisfy(Self.isSpace) else { return self.completeWithRawText(from: start) }
+            self.words.append(Word(String(decoding: self.word, as: UTF8.self), .restOfLine))
+            return .complete(self.words)
+        }
+        // A backslash-newline alone (`a \⏎ b`) continues the line without making a word.
+        guard !isEmptyEscape else { return nil }
+        self.words.append(Word(String(decoding: self.word, as: UTF8.self), self.wordIsQuoted ? .quoted : .plain))
+        return nil
+    }
+
+    /// The line is complete: everything from `start` to the end, trailing whitespace dropped, is the TEXT.
+    private mutating func completeWithRawText(from start: Int) -> Scan {
+        var end = self.bytes.count
+        while end > start, Self.isSpace(self.bytes[end - 1]) { end -= 1 }
+        self.words.append(Word(String(decoding: self.bytes[start..<end], as: UTF8.self), .restOfLine))
+        return .complete(self.words)
+    }
+
+    /// Whether a bare `--` or `--flag` begins at `position`.
+    private func startsFlag(at position: Int) -> Bool {
+        position + 1 < self.bytes.count && self.bytes[position] == UInt8(ascii: "-")
+            && self.bytes[position + 1] == UInt8(ascii: "-")
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+            || byte == UInt8(ascii: "\r")
     }
 }

@@ -50,7 +50,7 @@ final class InteractiveShell {
                     continue
                 }
                 pending = nil
-                editor.record(text)
+                if !SecretLine.isLoginLike(words: words) { editor.record(text) }
                 let result = await self.runner.execute(words)
                 self.sink.write(output: result.output)
                 if !result.error.isEmpty {

@@ -1,0 +1,43 @@
+import CRMShell
+import Testing
+
+/// DESIGN §5.6: a line whose first word is `login` or close to it never shows its words — not in errors, not in
+/// "did you mean" suggestions, not in `--echo` — and is never recorded in history.
+struct SecretLineTests {
+    @Test(arguments: ["login", "LOGIN", "logn", "loign", "logni", "lgin", "logins", "log", "logi", "lgoin", "Login"])
+    func loginLikeFirstWords(first: String) {
+        #expect(SecretLine.isLoginLike(words: [first, "admin123"]))
+    }
+
+    @Test(arguments: ["logout", "lo", "whoami", "help", "note", "ticket", "", "exit", "source"])
+    func otherFirstWords(first: String) {
+        #expect(!SecretLine.isLoginLike(words: [first, "admin123"]))
+    }
+
+    @Test func noWordsIsNotLoginLike() {
+        #expect(!SecretLine.isLoginLike(words: []))
+    }
+
+    @Test(arguments: [
+        "login extra admin123", "login admin123 extra", "logn admin123", "loign admin123 --flag", "log admin123",
+        "login --bogus admin123", "login admin123 --bogus=admin123",
+    ])
+    func errorsAboutLoginLikeLinesQuoteNoWord(line: String) async {
+        let shell = TestShell()
+        let result = await shell.run(line)
+        #expect(result.status == .usage)
+        #expect(!result.error.contains("admin123"), "\(result.error)")
+        #expect(!result.error.contains("extra") && !result.error.contains("bogus"), "\(result.error)")
+        #expect(result.error.contains("login"), "the error still says what was meant: \(result.error)")
+        #expect(shell.session.caller.principal.name == "anonymous")
+    }
+
+    @Test func theParseEntryPointMasksToo() {
+        #expect(throws: ShellError.self) { try CommandTable.parse(line: "logn admin123") }
+        #expect {
+            try CommandTable.parse(line: "login s3cret extra9")
+        } throws: { error in
+            !String(describing: error).contains("s3cret") && !String(describing: error).contains("extra9")
+        }
+    }
+}
