@@ -2,14 +2,14 @@
 # Schema testing of the HTTP API (issue 10, defence 3): runs schemathesis against a real `crm serve` and its
 # /openapi.json, as admin, as agent and anonymous, with every check. Exits 1 on any failure.
 #
-#   scripts/schemathesis.sh [MAX_EXAMPLES]     (default 30 test cases per operation and run)
+#   scripts/schemathesis.sh [MAX_EXAMPLES]     (default 20 test cases per operation and run, ~3 minutes)
 #
 # Installs schemathesis from PyPI into .build-venv/ when it is missing, builds .build/debug/crm, starts it on a
 # free port with the seeded in-memory data, and stops it afterwards.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-examples=${1:-30}
+examples=${1:-20}
 venv="$root/.build-venv"
 schemathesis="$venv/bin/schemathesis"
 

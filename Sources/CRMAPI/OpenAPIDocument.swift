@@ -146,10 +146,10 @@ enum OpenAPIDocument {
             ]
         case .status: self.status
         case .priority: self.priority
-        case .assignee: ["type": "string", "description": "a user name, `me` or `none`"]
+        case .assignee: self.anyLine(description: "a user name, `me` or `none`")
         case .entity: ["type": "string", "pattern": "^((customer|ticket)/[0-9]{1,18})?$", "description": "empty: no filter"]
         case .tag: ["type": "string", "pattern": "^[A-Za-z0-9_-]{0,\(Validation.maximumTagLength)}$"]
-        case .search, .actor: self.string
+        case .search, .actor: self.anyLine(description: nil)
         }
     }
 
@@ -216,12 +216,23 @@ enum OpenAPIDocument {
         return schema
     }
 
-    /// An assignee: an existing user's login name, `me`, or `none` (null unassigns too, where allowed).
+    /// An assignee: an existing user's login name, `me`, or `none`/empty (null unassigns too, where allowed).
     private static func assignee(nullable: Bool) -> [String: Any] {
-        [
-            "type": nullable ? ["string", "null"] : "string", "pattern": "^(me|none|[a-z][a-z0-9._-]{0,31})$",
-            "description": "an existing user's login name, `me` or `none`; an unknown user is 422",
-        ]
+        var schema = self.anyLine(description: "an existing user's login name, `me` or `none`; an unknown user is 422")
+        if nullable { schema["type"] = ["string", "null"] }
+        return schema
+    }
+
+    /// A one-line text that may be empty or blank (a filter, or a field where empty means none).
+    private static func anyLine(description: String?) -> [String: Any] {
+        var schema: [String: Any] = ["type": "string", "pattern": "^[^\(self.oneLineRefused)]*$"]
+        if let description { schema["description"] = description }
+        return schema
+    }
+
+    /// A company: empty or blank clears it, as null does.
+    private static var company: [String: Any] {
+        ["type": ["string", "null"], "maxLength": Validation.maximumNameLength, "pattern": "^[^\(self.oneLineRefused)]*$"]
     }
 
     private static var email: [String: Any] { ["type": "string", "format": "email", "maxLength": 254] }
@@ -283,12 +294,12 @@ enum OpenAPIDocument {
                 ],
                 required: ["id", "at", "actor", "action", "entity", "changes", "via"]),
             "CustomerCreate": object(
-                ["name": name, "email": email, "company": self.line(Validation.maximumNameLength, nullable: true)],
+                ["name": name, "email": email, "company": self.company],
                 required: ["name", "email"]),
             "CustomerPatch": object(
                 [
                     "name": nullable(name), "email": nullable(email),
-                    "company": self.line(Validation.maximumNameLength, nullable: true),
+                    "company": self.company,
                 ],
                 required: []),
             "TicketCreate": object(
