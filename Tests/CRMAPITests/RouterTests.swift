@@ -423,7 +423,7 @@ struct RouterTests {
 
             _ = try await api.createTicket(customer: 1)
             let hasTickets = try await api.delete("/api/customers/1", token: Token.admin)
-            #expect(hasTickets.status == 422, "\(hasTickets)")
+            #expect(hasTickets.status == 409, "\(hasTickets)")
             #expect(try await api.get("/api/customers/1", token: Token.agent).status == 200)
         }
     }
@@ -493,7 +493,7 @@ struct RouterTests {
             #expect(after.object?["status"] as? String == "open")
             #expect(try await world.auditEvents().count == before)
 
-            for (index, header) in [#""2""#, #"W/"2""#, "2"].enumerated() {
+            for (index, header) in [#""2""#, "2"].enumerated() {
                 let current = try await api.get(path).header("ETag") ?? ""
                 let version = try #require(Int(current.dropFirst().dropLast()), "ETag \(current)")
                 let matching = try await api.patch(
