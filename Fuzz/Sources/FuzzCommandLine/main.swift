@@ -1,18 +1,23 @@
 import CFuzzDriver
 import CRMShell
 
-/// One shell line in: the tokenizer either asks for more input or yields words that single-quote back to
-/// themselves, and the command table turns the words into an invocation, a `--help`, or a usage error.
+/// One shell line in. The words of a tokenizer without rest-of-line TEXT single-quote back to themselves; the
+/// command table's own entry point (TEXT arguments included) turns the line into an invocation, a `--help`, or a
+/// usage error with a message, and nothing else.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    guard case .words(let words) = Tokenizer.tokenize(line) else { return 0 }
-    let quoted = words.map(singleQuoted).joined(separator: " ")
-    guard Tokenizer.tokenize(quoted) == .words(words) else {
-        fatalError("single-quoted words \(quoted.debugDescription) do not tokenize back to \(words)")
+    var plainWords = Tokenizer { _ in .no }
+    if case .complete(let words) = plainWords.append(line) {
+        let texts = words.map(\.text)
+        let quoted = texts.map(singleQuoted).joined(separator: " ")
+        var again = Tokenizer { _ in .no }
+        guard case .complete(let back) = again.append(quoted), back.map(\.text) == texts else {
+            fatalError("single-quoted words \(quoted.debugDescription) do not tokenize back to \(texts)")
+        }
     }
     do {
-        switch try CommandTable.parser.parse(words) {
+        switch try CommandTable.parse(line: line) {
         case .invocation(let invocation):
             check(
                 CommandTable.parser.commands.contains { $0 === invocation.command }, "parsed to a command not in the table")
@@ -21,10 +26,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     } catch let error as ShellError {
         guard case .usage(let message) = error, !message.isEmpty else {
-            fatalError("parsing \(words) threw \(error), not a usage error with a message")
+            fatalError("parsing \(line.debugDescription) threw \(error), not a usage error with a message")
         }
     } catch {
-        fatalError("parsing \(words) threw \(error), not a usage error")
+        fatalError("parsing \(line.debugDescription) threw \(error), not a usage error")
     }
     return 0
 }

@@ -7,8 +7,9 @@ import Logging
 import NIOEmbedded
 
 /// One HTTP request in, as text: the first line is `METHOD PATH`, the rest is the JSON body. It goes through the
-/// real router of a freshly seeded in-memory service as the admin, and the answer must not be a server error:
-/// any body is decoded into an input or refused as the client's mistake.
+/// real router of one seeded in-memory service (kept across inputs, so later requests meet what earlier ones
+/// created) as the admin, and the answer must not be a server error: any body is decoded into an input or refused
+/// as the client's mistake.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
@@ -32,9 +33,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 /// The status the router answers, after writing the whole response body.
 private func respond(to request: Request) async -> HTTPResponse.Status {
-    let store = InMemoryCRMStore(seed: .demo(), seededAt: start)
-    let service = CRMService(store: store, clock: SteppingClock(start: start))
-    let responder = buildRouter(service: service).buildResponder()
     let context = CRMRequestContext(source: .init(channel: channel, logger: quiet))
     do {
         let response = try await responder.respond(to: request, context: context)
@@ -48,6 +46,9 @@ private func respond(to request: Request) async -> HTTPResponse.Status {
 }
 
 private let start = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
+private let responder = buildRouter(
+    service: CRMService(store: InMemoryCRMStore(seed: .demo(), seededAt: start), clock: SteppingClock(start: start))
+).buildResponder()
 private let channel = NIOAsyncTestingChannel()
 private let quiet = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
 
