@@ -85,7 +85,8 @@ enum ConditionalRequest {
     static func expectedVersion(_ request: Request, current: () async throws -> Int) async throws -> Int? {
         guard let header = request.headers[.ifMatch] else { return nil }
         guard let condition = EntityTagCondition(header) else {
-            throw Self.failed("If-Match is not * or a list of entity tags")
+            throw APIError(
+                status: .badRequest, code: "malformed_header", message: "If-Match is not * or a list of entity tags")
         }
         if condition == .any { return nil }
         let versions = condition.strongVersions

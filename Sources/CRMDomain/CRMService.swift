@@ -168,7 +168,7 @@ public struct CRMService: Sendable {
         let clock = self.clock
         return try await self.store.insertTicket(for: input.customerID) { id, customer in
             guard customer != nil else {
-                throw CRMError.validation(field: "customer_id", reason: "customer \(input.customerID) does not exist")
+                throw CRMError.notFound(entity: "customer/\(input.customerID)")
             }
             let now = clock.now()
             let ticket = Ticket(

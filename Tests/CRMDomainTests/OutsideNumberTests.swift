@@ -27,7 +27,7 @@ struct OutsideNumberTests {
         UseCase(name: "deleteCustomer", expected: missingCustomer) { s, c, n in try await s.deleteCustomer(CustomerID(n), by: c) },
         UseCase(
             name: "createTicket",
-            expected: { .validation(field: "customer_id", reason: "customer \($0) does not exist") }
+            expected: { .notFound(entity: "customer/\($0)") }
         ) { s, c, n in
             _ = try await s.createTicket(NewTicket(customerID: CustomerID(n), subject: "x"), by: c)
         },

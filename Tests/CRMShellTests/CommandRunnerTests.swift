@@ -536,7 +536,7 @@ struct CommandRunnerTests {
         await shell.fails("ticket create --subject X", .usage, "ticket create needs --customer")
         await shell.fails("ticket create --customer 1", .usage, "ticket create needs --subject")
         await shell.fails("ticket create --customer abc --subject X", .usage, "--customer must be a positive whole number")
-        await shell.fails("ticket create --customer 99 --subject X", .failure, "customer_id: customer 99 does not exist")
+        await shell.fails("ticket create --customer 99 --subject X", .failure, "customer/99 not found")
         await shell.fails("ticket create --customer 1 --subject ''", .failure, "subject:")
         await shell.fails(
             "ticket create --customer 1 --subject \(String(repeating: "x", count: 201))", .failure, "subject:")

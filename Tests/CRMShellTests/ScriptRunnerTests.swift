@@ -111,7 +111,7 @@ struct ScriptRunnerTests {
         let lines = ["login agent123", "", "ticket create --customer 99 --subject s --description 'one", "two", "three'", "whoami"]
         let (status, sink) = await Self.script(lines)
         #expect(status == .failure)
-        #expect(sink.errors == ["s.crm:3: error: customer_id: customer 99 does not exist"])
+        #expect(sink.errors == ["s.crm:3: error: customer/99 not found"])
         let (_, keepGoing) = await Self.script(
             ["ticket show 'a", "b'", "ticket show \"c", "d\""], options: ScriptOptions(keepGoing: true))
         #expect(
