@@ -19,8 +19,7 @@ enum NoteCommands {
         ) { invocation, session in
             let ticketID = TicketID(try Invocation.id(invocation.argument("TICKET_ID") ?? "", name: "TICKET_ID"))
             let notes = try await session.service.notes(on: ticketID, by: session.caller)
-            return .list(
-                notes, fields: Note.fields, listFields: Note.listFields, total: notes.count, offset: 0, noun: "notes")
+            return .list(notes, total: notes.count, noun: "notes")
         },
     ]
 }
