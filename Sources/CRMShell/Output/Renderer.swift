@@ -1,7 +1,7 @@
 import CRMDomain
 import Foundation
 
-/// Writes command outputs as `table`, `json` (JSON Lines), `csv` or `tsv` text.
+/// Turns command outputs into `table`, `json` (JSON Lines), `csv` or `tsv` text.
 struct Renderer: Sendable {
     let format: OutputFormat
 
