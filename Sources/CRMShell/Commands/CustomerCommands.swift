@@ -26,10 +26,10 @@ enum CustomerCommands {
             permission: .customerWrite, summary: "Add a customer.",
             examples: ["customer create --name \"Ada Lovelace\" --email ada@example.com --company Analytical"]
         ) { invocation, session in
-            guard let name = invocation.flag("name") else { throw ShellError.usage("customer create needs --name") }
-            guard let email = invocation.flag("email") else { throw ShellError.usage("customer create needs --email") }
-            let customer = try await session.service.createCustomer(
-                NewCustomer(name: name, email: email, company: invocation.flag("company")), by: session.caller)
+            let input = NewCustomer(
+                name: try invocation.required("name"), email: try invocation.required("email"),
+                company: invocation.flag("company"))
+            let customer = try await session.service.createCustomer(input, by: session.caller)
             return .changed("created customer \(customer.id)", customer)
         },
         CommandSpec(

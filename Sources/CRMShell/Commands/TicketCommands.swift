@@ -51,10 +51,8 @@ enum TicketCommands {
             permission: .ticketCreate, summary: "Open a ticket for a customer.",
             examples: ["ticket create --customer 1 --subject \"Cannot log in\" --priority high --tag login"]
         ) { invocation, session in
-            guard let customer = invocation.flag("customer") else {
-                throw ShellError.usage("ticket create needs --customer")
-            }
-            guard let subject = invocation.flag("subject") else { throw ShellError.usage("ticket create needs --subject") }
+            let customer = try invocation.required("customer")
+            let subject = try invocation.required("subject")
             let input = NewTicket(
                 customerID: CustomerID(try Invocation.id(customer, name: "--customer")), subject: subject,
                 description: invocation.flag("description") ?? "",

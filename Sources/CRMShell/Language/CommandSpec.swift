@@ -144,6 +144,12 @@ public struct Invocation: Sendable {
     /// A flag's last value, if given.
     func flag(_ name: String) -> String? { self.flags[name]?.last }
 
+    /// A flag's last value; a usage error (`customer create needs --name`) when it was not given.
+    func required(_ name: String) throws -> String {
+        guard let value = self.flag(name) else { throw ShellError.usage("\(self.command.name) needs --\(name)") }
+        return value
+    }
+
     /// Every value of a repeatable flag.
     func all(_ name: String) -> [String] { self.flags[name] ?? [] }
 
