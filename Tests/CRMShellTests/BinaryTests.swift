@@ -144,8 +144,7 @@ struct BinaryTests {
         let folder = try TemporaryDirectory()
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
         try folder.write("s.crm", "whoami\n\nticket show 8\n")
-        let run = try runCRM(
-            ["-f", "s.crm"], in: folder.url, environment: Binary.environment(home: folder.path))
+        let run = try folder.crm(["-f", "s.crm"])
         #expect(run.status == 1)
         #expect(run.out == "anonymous\n")
         #expect(run.err == "s.crm:3: error: ticket/8 not found\n")
