@@ -212,6 +212,20 @@ struct BinaryTests {
         #expect(run.out == "logged in as admin (admin)\n")
     }
 
+    /// `crm` and `crm serve` start the same way: `.env` read, settings and store checked, the failure reported with
+    /// its exit status before anything runs.
+    @Test(arguments: [["-c", "whoami"], ["serve", "--port", "0"]])
+    func everyModeRefusesBadSettingsAndStoresAlike(mode: [String]) throws {
+        let setting = try Self.crm(mode, dotEnv: "CRM_PUBLIC_TICKETS=maybe\n")
+        #expect(setting.status == 2)
+        #expect(setting.err == "error: CRM_PUBLIC_TICKETS: 'maybe' is not one of 1, 0, true, false\n")
+        #expect(setting.out.isEmpty)
+        let store = try Self.crm(mode + ["--db", "no-such-folder/crm.db"])
+        #expect(store.status == 1)
+        #expect(store.err == "error: cannot open database 'no-such-folder/crm.db': unable to open database file\n")
+        #expect(store.out.isEmpty)
+    }
+
     @Test func privateTicketsNeedALogin() throws {
         let closed = try Self.crm(["-c", "ticket list"], environment: ["CRM_PUBLIC_TICKETS": "0"])
         #expect(closed.status == 4)
