@@ -20,7 +20,8 @@ struct APIError: Error {
         case .invalidTransition(_, _, let allowed):
             self.status = .conflict
             self.allowed = allowed.map(\.rawValue)
-        case .conflict: self.status = .preconditionFailed
+        case .conflict(_, .staleVersion): self.status = .preconditionFailed
+        case .conflict(_, .hasDependants): self.status = .conflict
         }
     }
 
@@ -48,9 +49,19 @@ struct APIError: Error {
     }
 }
 
-/// Turns every error into its status and error body, so no client input is answered with a bare 500.
+/// Turns every error into its status and error body, so no client input is answered with a bare 500. A path
+/// some route serves with other methods is 405 with `Allow`; a body the HTTP parser refuses mid-request is 400.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let response = await self.answer(request, context: context, next: next)
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async
         -> Response
     {
         do {
@@ -61,21 +72,29 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(error).response()
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             return APIError.payloadTooLarge.response()
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            let allowed = self.routes.allowedMethods(on: request.uri.path)
+            guard !allowed.isEmpty else {
+                return APIError(
+                    status: .notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)"
+                ).response()
+            }
+            let list = allowed.map(\.rawValue).joined(separator: ", ")
+            var response = APIError(
+                status: .methodNotAllowed, code: "method_not_allowed",
+                message: "\(request.method) is not allowed on \(request.uri.path); allowed: \(list)"
+            ).response()
+            response.headers[.allow] = list
+            return response
         } catch let error as any HTTPResponseError {
-            let code =
-                switch error.status {
-                case .notFound: "not_found"
-                case .methodNotAllowed: "method_not_allowed"
-                case .badRequest: "bad_request"
-                default: "http_\(error.status.code)"
-                }
-            let message =
-                switch error.status {
-                case .notFound: "no route for \(request.method) \(request.uri.path)"
-                default: error.status.reasonPhrase
-                }
-            return APIError(status: error.status, code: code, message: message).response()
+            let code = error.status == .badRequest ? "bad_request" : "http_\(error.status.code)"
+            return APIError(status: error.status, code: code, message: error.status.reasonPhrase).response()
         } catch {
+            if let framing = APIError(framing: error) {
+                var response = framing.response()
+                response.headers[.connection] = "close"
+                return response
+            }
             context.logger.error("unexpected error: \(error)")
             return APIError(status: .internalServerError, code: "internal", message: "internal error").response()
         }

@@ -28,12 +28,15 @@ public actor BackgroundServer {
 
     /// Starts serving on `host:port` (`0` picks a free port) and returns `http://host:port` once it listens.
     /// Throws when already running or when the address can't be bound.
-    public func start(service: CRMService, host: String, port: Int, logger: Logger) async throws -> String {
+    public func start(
+        service: CRMService, host: String, port: Int, timeouts: ConnectionTimeouts = ConnectionTimeouts(),
+        logger: Logger
+    ) async throws -> String {
         if let running { throw ServerError.alreadyRunning(running.address) }
         let counter = RequestCounter()
         let bound = BoundPort()
         let application = buildApplication(
-            service: service, host: host, port: port, counter: counter, logger: logger
+            service: service, host: host, port: port, counter: counter, timeouts: timeouts, logger: logger
         ) { port in bound.resolve(.success(port)) }
         let group = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))

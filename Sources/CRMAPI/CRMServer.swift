@@ -2,34 +2,54 @@ import CRMDomain
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
-/// Builds the router for a service: every route of DESIGN §6 behind timing and error middleware.
-public func buildRouter(service: CRMService, counter: RequestCounter = RequestCounter()) -> Router<CRMRequestContext> {
-    let router = Router(context: CRMRequestContext.self)
-    router.add(middleware: TimingMiddleware(counter: counter))
-    router.add(middleware: ErrorMiddleware())
+/// Builds the responder for a service: every route of DESIGN §6 behind timing and error middleware, with
+/// percent-encoded paths normalized first. `HEAD` is served wherever `GET` is; a known path with another
+/// method is 405 with `Allow`.
+public func buildRouter(service: CRMService, counter: RequestCounter = RequestCounter()) -> CRMResponderBuilder {
+    let router = Router(context: CRMRequestContext.self, options: [.autoGenerateHeadEndpoints])
     let routes = CRMRoutes(service: service).all
-    let document = OpenAPIDocument.json(for: routes)
-    router.get("/openapi.json") { _, _ in
+    let document = OpenAPIDocument.json(for: routes, policy: service.policy)
+    let table = RouteTable(routes.map { ($0.method, $0.path) } + [(.get, OpenAPIDocument.path)])
+    router.add(middleware: TimingMiddleware(counter: counter))
+    router.add(middleware: ErrorMiddleware(routes: table))
+    router.get(RouterPath(OpenAPIDocument.path)) { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
     }
     for route in routes {
         router.on(RouterPath(route.path), method: route.method) { request, context in
-            try await route.handler(request, context)
+            try await route.respond(to: request, context: context, service: service)
         }
     }
-    return router
+    return CRMResponderBuilder(router: router)
 }
 
-/// Builds the application serving `service` on `host:port`; `onRunning` learns the bound port.
+/// The crm router behind path normalization.
+public struct CRMResponderBuilder: HTTPResponderBuilder {
+    let router: Router<CRMRequestContext>
+
+    public func buildResponder() -> some HTTPResponder<CRMRequestContext> {
+        PathNormalizingResponder(next: self.router.buildResponder())
+    }
+}
+
+/// Builds the application serving `service` on `host:port`; `onRunning` learns the bound port. Connections
+/// idle or slow beyond `timeouts` are closed; requests the HTTP parser refuses get the JSON error body.
 public func buildApplication(
-    service: CRMService, host: String, port: Int, counter: RequestCounter = RequestCounter(), logger: Logger,
+    service: CRMService, host: String, port: Int, counter: RequestCounter = RequestCounter(),
+    timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger,
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
+    let bodyLimit = TimeAmount(timeouts.requestBody)
+    return Application(
         router: buildRouter(service: service, counter: counter),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [MalformedRequestResponder(), RequestBodyDeadline(limit: bodyLimit)],
+                idleTimeout: TimeAmount(timeouts.idle))),
         configuration: .init(address: .hostname(host, port: port), serverName: "crm"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
         logger: logger)

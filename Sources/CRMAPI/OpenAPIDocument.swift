@@ -1,25 +1,37 @@
+import CRMDomain
 import Foundation
 
-/// The OpenAPI 3.1 description of the API, generated from the route table.
+/// The OpenAPI 3.1 description of the API, generated from the route table and the access policy: it states
+/// the limits the server enforces (lengths in characters, enums, formats, ID and paging ranges), which
+/// routes need a token, every error status with its body and every response header.
 enum OpenAPIDocument {
+    /// Where the document is served.
+    static let path = "/openapi.json"
+
     /// The document's JSON for `routes` plus `/openapi.json` itself.
-    static func json(for routes: [APIRoute]) -> Data {
+    static func json(for routes: [APIRoute], policy: AccessPolicy) -> Data {
         var paths: [String: [String: Any]] = [
-            "/openapi.json": [
+            self.path: [
                 "get": [
-                    "summary": "This document", "operationId": "get_openapi",
-                    "responses": ["200": ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]]],
+                    "summary": "This document", "operationId": "get_openapi", "security": [[String: Any]](),
+                    "responses": [
+                        "200": [
+                            "description": "OK", "headers": self.headers(["X-Process-Time-ms"]),
+                            "content": ["application/json": ["schema": ["type": "object"]]],
+                        ]
+                    ],
                 ]
             ]
         ]
         for route in routes {
-            paths[route.openAPIPath, default: [:]][route.method.rawValue.lowercased()] = self.operation(route)
+            paths[route.openAPIPath, default: [:]][route.method.rawValue.lowercased()] = self.operation(route, policy)
         }
         let document: [String: Any] = [
             "openapi": "3.1.0",
             "info": [
                 "title": "crm", "version": "1.0.0",
-                "description": "Support-desk CRM API, compatible with the original FastAPI service.",
+                "description": "Support-desk CRM API, compatible with the original FastAPI service. HEAD is "
+                    + "served wherever GET is; another method on a known path is 405 with Allow.",
             ],
             "components": [
                 "schemas": self.schemas,
@@ -31,38 +43,68 @@ enum OpenAPIDocument {
             ?? Data()
     }
 
-    private static func operation(_ route: APIRoute) -> [String: Any] {
+    private static func operation(_ route: APIRoute, _ policy: AccessPolicy) -> [String: Any] {
         var parameters: [[String: Any]] = route.pathParameters.map {
-            ["name": $0, "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]
+            ["name": $0, "in": "path", "required": true, "schema": self.id]
         }
         for name in route.query {
-            let integer = ["limit", "offset", "customer_id"].contains(name)
-            parameters.append(["name": name, "in": "query", "required": false, "schema": ["type": integer ? "integer" : "string"]])
+            parameters.append(["name": name.rawValue, "in": "query", "required": false, "schema": self.schema(of: name)])
         }
-        if route.method == .patch && route.path.hasPrefix("/api/tickets") {
-            parameters.append(["name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"]])
+        if route.preconditions.contains(.ifMatch) {
+            parameters.append([
+                "name": "If-Match", "in": "header", "required": false,
+                "description": "`*` or strong entity tags (`\"3\"`); a stale version is 412.", "schema": self.string,
+            ])
         }
+        if route.preconditions.contains(.ifNoneMatch) {
+            parameters.append([
+                "name": "If-None-Match", "in": "header", "required": false,
+                "description": "`*` or entity tags; the current one is 304.", "schema": self.string,
+            ])
+        }
+
         var responses: [String: Any] = [:]
-        var success: [String: Any] = ["description": "Success"]
+        var successHeaders = ["X-Process-Time-ms"]
+        if route.preconditions.contains(.ifMatch) || route.preconditions.contains(.ifNoneMatch)
+            || (route.successStatus == 201 && ["Ticket", "Customer"].contains(route.response))
+        {
+            successHeaders.append("ETag")
+        }
+        if route.successStatus == 201 && route.response != "NoteEnvelope" && route.response != "Note" {
+            successHeaders.append("Location")
+        }
+        if route.query.contains(.limit) { successHeaders.append("X-Total-Count") }
+        var success: [String: Any] = ["description": "Success", "headers": self.headers(successHeaders)]
         if let response = route.response {
             success["content"] = ["application/json": ["schema": self.reference(response)]]
         }
         responses[String(route.successStatus)] = success
-        let error: [String: Any] = ["content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
-        func add(_ status: String, _ description: String) {
-            responses[status] = error.merging(["description": description]) { $1 }
+        if route.preconditions.contains(.ifNoneMatch) {
+            responses["304"] = ["description": "Not modified", "headers": self.headers(["X-Process-Time-ms", "ETag"])]
         }
-        if route.body != nil {
-            add("400", "Malformed JSON")
-            add("413", "Body over 1 MiB")
+        func error(_ status: Int, _ description: String, headers: [String] = ["X-Process-Time-ms"]) {
+            responses[String(status)] = [
+                "description": description, "headers": self.headers(headers),
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+            ]
         }
-        add("403", "Missing or invalid token, or permission denied")
-        add("422", "Validation error")
-        if !route.pathParameters.isEmpty { add("404", "Not found") }
-        if route.method == .patch && route.path.hasPrefix("/api/tickets") {
-            add("409", "Invalid status transition")
-            add("412", "Stale If-Match version")
+        error(400, "Malformed request or JSON body")
+        error(405, "Method not allowed on this path", headers: ["X-Process-Time-ms", "Allow"])
+        if route.body != nil { error(413, "Body over 1 MiB") }
+        switch route.access {
+        case .open: break
+        case .anyCaller: error(403, "Invalid token")
+        case .permission: error(403, "Missing or invalid token, or permission denied")
         }
+        if route.body != nil || !route.query.isEmpty { error(422, "Validation error naming the field") }
+        if !route.pathParameters.isEmpty {
+            error(404, "Not found")
+            if route.body != nil || route.method == .delete { error(422, "Validation error naming the field") }
+        }
+        if route.method == .patch && route.path.hasPrefix("/api/tickets") { error(409, "Invalid status transition") }
+        if route.method == .delete && route.path.hasPrefix("/api/customers") { error(409, "The customer has tickets") }
+        if route.preconditions.contains(.ifMatch) { error(412, "If-Match names no current version") }
+
         var operation: [String: Any] = [
             "summary": route.summary,
             "operationId": route.method.rawValue.lowercased() + route.openAPIPath
@@ -76,11 +118,56 @@ enum OpenAPIDocument {
                 "required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]],
             ]
         }
-        if case .permission(let permission) = route.access {
-            operation["security"] = [["bearer": []]]
-            operation["description"] = "Requires `\(permission)`."
+        switch route.access {
+        case .open:
+            operation["security"] = [[String: Any]]()
+        case .anyCaller:
+            operation["security"] = [[:], ["bearer": []]]
+        case .permission(let permission):
+            if policy.allows(.anonymous, permission) {
+                operation["security"] = [[:], ["bearer": []]]
+                operation["description"] = "Public: `\(permission.rawValue)` is granted to anonymous callers."
+            } else {
+                operation["security"] = [["bearer": []]]
+                operation["description"] = "Requires `\(permission.rawValue)`."
+            }
         }
         return operation
+    }
+
+    private static func schema(of parameter: QueryParameter) -> [String: Any] {
+        switch parameter {
+        case .limit: ["type": "integer", "minimum": 1, "maximum": PageRequest.maximumLimit]
+        case .offset: ["type": "integer", "minimum": 0, "maximum": Int.max]
+        case .customerID:
+            [
+                "type": "integer", "minimum": Int.min, "maximum": Int.max,
+                "description": "0 means no filter; an ID no customer has matches nothing",
+            ]
+        case .status: self.status
+        case .priority: self.priority
+        case .assignee: self.anyLine(description: "a user name, `me` or `none`")
+        case .entity: ["type": "string", "pattern": "^((customer|ticket)/[0-9]{1,18})?$", "description": "empty: no filter"]
+        case .tag: ["type": "string", "pattern": "^[A-Za-z0-9_-]{0,\(Validation.maximumTagLength)}$"]
+        case .search, .actor: self.anyLine(description: nil)
+        }
+    }
+
+    /// The response headers by name.
+    private static func headers(_ names: [String]) -> [String: Any] {
+        let all: [String: [String: Any]] = [
+            "X-Process-Time-ms": [
+                "description": "Time spent on the request in milliseconds",
+                "schema": ["type": "string", "pattern": "^[0-9]+\\.[0-9]{3}$"],
+            ],
+            "ETag": ["description": "The version as a strong entity tag", "schema": ["type": "string", "pattern": "^\"[0-9]+\"$"]],
+            "Location": ["description": "The path of the created resource", "schema": self.string],
+            "X-Total-Count": ["description": "Matching items before paging", "schema": ["type": "string", "pattern": "^[0-9]+$"]],
+            "Allow": ["description": "The methods served on this path", "schema": self.string],
+        ]
+        var result: [String: Any] = [:]
+        for name in names { result[name] = all[name] }
+        return result
     }
 
     private static func reference(_ name: String) -> [String: Any] {
@@ -91,67 +178,151 @@ enum OpenAPIDocument {
     }
 
     private static var string: [String: Any] { ["type": "string"] }
-    private static var integer: [String: Any] { ["type": "integer"] }
+    private static var id: [String: Any] { ["type": "integer", "minimum": 1, "maximum": Int.max] }
+    /// An ID in a body, read as the original read it: `1`, `1.0` and `"1"` are 1.
+    private static var laxID: [String: Any] {
+        ["anyOf": [self.id, ["type": "string", "pattern": "^[1-9][0-9]{0,17}$"]]]
+    }
     private static var time: [String: Any] { ["type": "string", "format": "date-time"] }
     private static var nullableString: [String: Any] { ["type": ["string", "null"]] }
     private static var strings: [String: Any] { ["type": "array", "items": ["type": "string"]] }
-    private static var status: [String: Any] { ["type": "string", "enum": ["open", "in_progress", "pending", "resolved", "closed"]] }
-    private static var priority: [String: Any] { ["type": "string", "enum": ["low", "normal", "high", "urgent"]] }
+    private static var status: [String: Any] { ["type": "string", "enum": TicketStatus.allCases.map(\.rawValue)] }
+    private static var priority: [String: Any] { ["type": "string", "enum": Priority.allCases.map(\.rawValue)] }
+
+    /// What one-line fields refuse (DESIGN §3.6): C0 and C1 controls, DEL, bidirectional overrides and isolates.
+    private static let oneLineRefused = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+    /// What multi-line fields refuse: every control character but line feed and tab.
+    private static let multiLineRefused = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f"
+
+    /// A one-line text of 1...`maximum` characters, not blank.
+    private static func line(_ maximum: Int, nullable: Bool = false) -> [String: Any] {
+        let refused = self.oneLineRefused
+        return [
+            "type": nullable ? ["string", "null"] : "string", "minLength": 1, "maxLength": maximum,
+            "pattern": "^[^\(refused)]*[^\(refused)\\s][^\(refused)]*$",
+        ]
+    }
+
+    /// A multi-line text of at most `maximum` characters (at least one when `required`).
+    private static func text(_ maximum: Int, required: Bool) -> [String: Any] {
+        let refused = self.multiLineRefused
+        var schema: [String: Any] = [
+            "type": "string", "maxLength": maximum, "pattern": "^[^\(refused)]*$",
+        ]
+        if required {
+            schema["minLength"] = 1
+            schema["pattern"] = "^[^\(refused)]*[^\(refused)\\s][^\(refused)]*$"
+        }
+        return schema
+    }
+
+    /// An assignee: an existing user's login name, `me`, or `none`/empty (null unassigns too, where allowed).
+    private static func assignee(nullable: Bool) -> [String: Any] {
+        var schema = self.anyLine(description: "an existing user's login name, `me` or `none`; an unknown user is 422")
+        if nullable { schema["type"] = ["string", "null"] }
+        return schema
+    }
+
+    /// A one-line text that may be empty or blank (a filter, or a field where empty means none).
+    private static func anyLine(description: String?) -> [String: Any] {
+        var schema: [String: Any] = ["type": "string", "pattern": "^[^\(self.oneLineRefused)]*$"]
+        if let description { schema["description"] = description }
+        return schema
+    }
+
+    /// A company: empty or blank clears it, as null does.
+    private static var company: [String: Any] {
+        ["type": ["string", "null"], "maxLength": Validation.maximumNameLength, "pattern": "^[^\(self.oneLineRefused)]*$"]
+    }
+
+    private static var email: [String: Any] { ["type": "string", "format": "email", "maxLength": 254] }
+    private static var tags: [String: Any] {
+        [
+            "type": "array",
+            "items": ["type": "string", "pattern": "^[a-z0-9_-]{1,\(Validation.maximumTagLength)}$"],
+        ]
+    }
+
+    /// `schema` accepting null too: in bodies, null leaves an optional field as it is (or at its default).
+    private static func nullable(_ schema: [String: Any]) -> [String: Any] {
+        var result = schema
+        if let type = schema["type"] as? String { result["type"] = [type, "null"] }
+        if let values = schema["enum"] as? [Any] { result["enum"] = values + [NSNull()] }
+        return result
+    }
 
     private static func object(_ properties: [String: Any], required: [String]) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required]
     }
 
     private static var schemas: [String: Any] {
-        [
-        "Health": object(["status": string], required: ["status"]),
-        "Me": object(["user": string, "role": nullableString, "permissions": strings], required: ["user", "role", "permissions"]),
-        "Customer": object(
-            ["id": integer, "name": string, "email": string, "company": nullableString, "created_at": time, "updated_at": time],
-            required: ["id", "name", "email", "company", "created_at", "updated_at"]),
-        "Ticket": object(
-            [
-                "id": integer, "customer_id": integer, "subject": string, "description": string, "status": status,
-                "priority": priority, "assignee": nullableString, "tags": strings, "created_at": time,
-                "updated_at": time, "version": integer,
-            ],
-            required: [
-                "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags", "created_at",
-                "updated_at", "version",
-            ]),
-        "Note": object(
-            ["id": integer, "ticket_id": integer, "author": string, "text": string, "created_at": time],
-            required: ["id", "ticket_id", "author", "text", "created_at"]),
-        "NoteEnvelope": object(["data": ["$ref": "#/components/schemas/Note"]], required: ["data"]),
-        "AuditEvent": object(
-            [
-                "id": integer, "at": time, "actor": string, "action": string, "entity": string,
-                "changes": ["type": "object", "additionalProperties": ["type": "array", "minItems": 2, "maxItems": 2]],
-                "via": ["type": "string", "enum": ["shell", "http"]],
-            ],
-            required: ["id", "at", "actor", "action", "entity", "changes", "via"]),
-        "CustomerCreate": object(["name": string, "email": string, "company": nullableString], required: ["name", "email"]),
-        "CustomerPatch": object(["name": string, "email": string, "company": nullableString], required: []),
-        "TicketCreate": object(
-            [
-                "customer_id": integer, "subject": string, "description": string, "priority": priority,
-                "assignee": string, "tags": strings,
-            ],
-            required: ["customer_id", "subject"]),
-        "TicketPatch": object(
-            [
-                "subject": string, "description": string, "status": status, "priority": priority,
-                "assignee": nullableString, "add_tags": strings, "remove_tags": strings,
-            ],
-            required: []),
-        "NoteCreate": object(["text": string], required: ["text"]),
-        "Error": object(
-            [
-                "error": object(
-                    ["code": string, "message": string, "allowed": ["type": "array", "items": status]],
-                    required: ["code", "message"])
-            ],
-            required: ["error"]),
+        let subject = self.line(Validation.maximumSubjectLength)
+        let name = self.line(Validation.maximumNameLength)
+        let description = self.text(Validation.maximumTextLength, required: false)
+        let text = self.text(Validation.maximumTextLength, required: true)
+        return [
+            "Health": object(["status": ["type": "string", "enum": ["ok"]]], required: ["status"]),
+            "Me": object(
+                ["user": string, "role": ["type": ["string", "null"], "enum": Role.allCases.map(\.rawValue) + [NSNull()]],
+                 "permissions": ["type": "array", "items": ["type": "string", "enum": Permission.allCases.map(\.rawValue)]]],
+                required: ["user", "role", "permissions"]),
+            "Customer": object(
+                [
+                    "id": id, "name": string, "email": string, "company": nullableString, "created_at": time,
+                    "updated_at": time, "version": id,
+                ],
+                required: ["id", "name", "email", "company", "created_at", "updated_at", "version"]),
+            "Ticket": object(
+                [
+                    "id": id, "customer_id": id, "subject": string, "description": string, "status": status,
+                    "priority": priority, "assignee": nullableString, "tags": strings, "created_at": time,
+                    "updated_at": time, "version": id,
+                ],
+                required: [
+                    "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags",
+                    "created_at", "updated_at", "version",
+                ]),
+            "Note": object(
+                ["id": id, "ticket_id": id, "author": string, "text": string, "created_at": time],
+                required: ["id", "ticket_id", "author", "text", "created_at"]),
+            "NoteEnvelope": object(["data": ["$ref": "#/components/schemas/Note"]], required: ["data"]),
+            "AuditEvent": object(
+                [
+                    "id": id, "at": time, "actor": string, "action": string, "entity": string,
+                    "changes": ["type": "object", "additionalProperties": ["type": "array", "minItems": 2, "maxItems": 2]],
+                    "via": ["type": "string", "enum": ["shell", "http"]],
+                ],
+                required: ["id", "at", "actor", "action", "entity", "changes", "via"]),
+            "CustomerCreate": object(
+                ["name": name, "email": email, "company": self.company],
+                required: ["name", "email"]),
+            "CustomerPatch": object(
+                [
+                    "name": nullable(name), "email": nullable(email),
+                    "company": self.company,
+                ],
+                required: []),
+            "TicketCreate": object(
+                [
+                    "customer_id": self.laxID, "subject": subject, "description": nullable(description),
+                    "priority": nullable(priority), "assignee": self.assignee(nullable: true), "tags": nullable(tags),
+                ],
+                required: ["customer_id", "subject"]),
+            "TicketPatch": object(
+                [
+                    "subject": nullable(subject), "description": nullable(description), "status": nullable(status),
+                    "priority": nullable(priority), "assignee": self.assignee(nullable: true),
+                    "add_tags": nullable(tags), "remove_tags": nullable(tags),
+                ],
+                required: []),
+            "NoteCreate": object(["text": text], required: ["text"]),
+            "Error": object(
+                [
+                    "error": object(
+                        ["code": string, "message": string, "allowed": ["type": "array", "items": status]],
+                        required: ["code", "message"])
+                ],
+                required: ["error"]),
         ]
     }
 }

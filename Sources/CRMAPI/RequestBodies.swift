@@ -1,70 +1,118 @@
 import CRMDomain
-import Foundation
 import Hummingbird
 
-/// Reads a request's JSON body: over 1 MiB is 413, unparsable JSON 400, wrong types or missing fields 422
-/// naming the field. Unknown fields are ignored.
+/// Reads a request's JSON body in one pass: over 1 MiB is 413, anything that is not strict RFC 8259 JSON
+/// (or not UTF-8) 400, a body that is not an object, wrong types or missing fields 422 naming the field.
+/// Unknown fields are ignored.
 enum JSONBody {
-    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+    static func decode<Body: JSONBodyDecodable>(_ type: Body.Type, from request: Request) async throws -> Body {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > CRMRequestContext.maximumBodySize {
             throw APIError.payloadTooLarge
         }
         let buffer = try await request.body.collect(upTo: CRMRequestContext.maximumBodySize)
-        let data = Data(buffer.readableBytesView)
-        let parsed: Any
+        return try self.decode(type, from: Array(buffer.readableBytesView))
+    }
+
+    /// The same for bytes already read.
+    static func decode<Body: JSONBodyDecodable>(_ type: Body.Type, from bytes: [UInt8]) throws -> Body {
+        guard !bytes.isEmpty else { throw APIError.malformedJSON("the body is empty") }
+        let value: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            value = try StrictJSON.parse(bytes)
         } catch {
-            throw APIError.malformedJSON(data.isEmpty ? "the body is empty" : "syntax error")
+            throw APIError.malformedJSON(error.description)
         }
-        guard let object = parsed as? [String: Any] else {
+        guard case .object(let members) = value else {
             throw APIError.validation(field: "body", "must be a JSON object")
         }
-        do {
-            return try JSONDecoder().decode(Body.self, from: data)
-        } catch let error as DecodingError {
-            throw Self.apiError(for: error, in: object)
-        }
+        return try Body(JSONFields(members))
+    }
+}
+
+/// A request body built from the fields of a JSON object.
+protocol JSONBodyDecodable {
+    init(_ fields: JSONFields) throws(CRMError)
+}
+
+/// The members of a JSON object, read field by field with validation errors that name the field.
+struct JSONFields {
+    let members: [String: JSONValue]
+
+    init(_ members: [String: JSONValue]) {
+        self.members = members
     }
 
-    private static func apiError(for error: DecodingError, in object: [String: Any]) -> APIError {
-        func name(_ path: [any CodingKey]) -> String {
-            path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return .validation(field: name(context.codingPath + [key]), "is required")
-        case .valueNotFound(_, let context):
-            return .validation(field: name(context.codingPath), "must not be null")
-        case .typeMismatch(let type, let context):
-            return .validation(field: name(context.codingPath), "must be \(Self.describe(type))")
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            // corelibs-foundation's JSONDecoder reports a number that doesn't fit the Int it wants (1.5, 1e30)
-            // as "not valid JSON" with no coding path; the body did parse, so name the number that can't be one.
-            let key = object.keys.sorted().first { key in
-                (object[key] as? Double).map { Int(exactly: $0) == nil } ?? false
+    /// Whether the key is present (even as null).
+    func contains(_ key: String) -> Bool { self.members[key] != nil }
+
+    /// A string that must be present.
+    func requiredString(_ key: String) throws(CRMError) -> String {
+        guard let value = self.members[key] else { throw .validation(field: key, reason: "is required") }
+        guard let text = try self.string(key, value) else { throw .validation(field: key, reason: "must not be null") }
+        return text
+    }
+
+    /// A string, nil when absent or null.
+    func optionalString(_ key: String) throws(CRMError) -> String? {
+        guard let value = self.members[key] else { return nil }
+        return try self.string(key, value)
+    }
+
+    /// nil when absent, `.some(nil)` for null, else the string.
+    func nullableString(_ key: String) throws(CRMError) -> String?? {
+        guard let value = self.members[key] else { return nil }
+        return .some(try self.string(key, value))
+    }
+
+    /// An array of strings, nil when absent or null.
+    func strings(_ key: String) throws(CRMError) -> [String]? {
+        guard let value = self.members[key] else { return nil }
+        switch value {
+        case .null: return nil
+        case .array(let elements):
+            var strings: [String] = []
+            for element in elements {
+                guard case .string(let text) = element else {
+                    throw .validation(field: key, reason: "must be an array of strings")
+                }
+                strings.append(text)
             }
-            return key.map { .validation(field: $0, "must be an integer") }
-                ?? .validation(field: "body", context.debugDescription)
-        case .dataCorrupted(let context):
-            return .validation(field: name(context.codingPath), context.debugDescription)
-        @unknown default:
-            return .validation(field: "body", "could not be read")
+            return strings
+        default: throw .validation(field: key, reason: "must be an array of strings")
         }
     }
 
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is Int.Type: "an integer"
-        case is String.Type: "a string"
-        case is [String].Type: "an array of strings"
-        default: "of type \(type)"
+    /// An ID read as the original read them: `1`, `"1"` and `1.0` are 1; `1.5`, `null`, `"abc"`, a number
+    /// beyond 64 bits or a missing field are refused naming the field. The value is never computed with.
+    func requiredID(_ key: String) throws(CRMError) -> Int {
+        guard let value = self.members[key] else { throw .validation(field: key, reason: "is required") }
+        let text: String
+        switch value {
+        case .number(let number): text = number
+        case .string(let string): text = string
+        case .null: throw .validation(field: key, reason: "must not be null")
+        default: throw .validation(field: key, reason: "must be an integer")
+        }
+        guard let integer = ExactInteger.parse(text) else {
+            throw .validation(field: key, reason: "must be an integer")
+        }
+        guard let id = integer else {
+            throw .validation(field: key, reason: "must be an integer between \(Int.min) and \(Int.max)")
+        }
+        return id
+    }
+
+    private func string(_ key: String, _ value: JSONValue) throws(CRMError) -> String? {
+        switch value {
+        case .null: nil
+        case .string(let text): text
+        default: throw .validation(field: key, reason: "must be a string")
         }
     }
 }
 
 /// `POST /api/tickets`.
-struct TicketCreateBody: Decodable {
+struct TicketCreateBody: JSONBodyDecodable {
     let customerID: Int
     let subject: String
     let description: String?
@@ -72,9 +120,13 @@ struct TicketCreateBody: Decodable {
     let assignee: String?
     let tags: [String]?
 
-    enum CodingKeys: String, CodingKey {
-        case customerID = "customer_id"
-        case subject, description, priority, assignee, tags
+    init(_ fields: JSONFields) throws(CRMError) {
+        self.customerID = try fields.requiredID("customer_id")
+        self.subject = try fields.requiredString("subject")
+        self.description = try fields.optionalString("description")
+        self.priority = try fields.optionalString("priority")
+        self.assignee = try fields.optionalString("assignee")
+        self.tags = try fields.strings("tags")
     }
 
     func input() throws -> NewTicket {
@@ -86,7 +138,7 @@ struct TicketCreateBody: Decodable {
 }
 
 /// `PATCH /api/tickets/{id}`: absent fields stay; `"assignee": null` unassigns.
-struct TicketPatchBody: Decodable {
+struct TicketPatchBody: JSONBodyDecodable {
     let subject: String?
     let description: String?
     let status: String?
@@ -95,26 +147,14 @@ struct TicketPatchBody: Decodable {
     let addTags: [String]
     let removeTags: [String]
 
-    enum CodingKeys: String, CodingKey {
-        case subject, description, status, priority, assignee
-        case addTags = "add_tags"
-        case removeTags = "remove_tags"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.subject = try container.decodeIfPresent(String.self, forKey: .subject)
-        self.description = try container.decodeIfPresent(String.self, forKey: .description)
-        self.status = try container.decodeIfPresent(String.self, forKey: .status)
-        self.priority = try container.decodeIfPresent(String.self, forKey: .priority)
-        if container.contains(.assignee) {
-            self.assignee = try container.decodeNil(forKey: .assignee)
-                ? .nobody : AssigneeSelector(parsing: try container.decode(String.self, forKey: .assignee))
-        } else {
-            self.assignee = nil
-        }
-        self.addTags = try container.decodeIfPresent([String].self, forKey: .addTags) ?? []
-        self.removeTags = try container.decodeIfPresent([String].self, forKey: .removeTags) ?? []
+    init(_ fields: JSONFields) throws(CRMError) {
+        self.subject = try fields.optionalString("subject")
+        self.description = try fields.optionalString("description")
+        self.status = try fields.optionalString("status")
+        self.priority = try fields.optionalString("priority")
+        self.assignee = try fields.nullableString("assignee").map { $0.map(AssigneeSelector.init(parsing:)) ?? .nobody }
+        self.addTags = try fields.strings("add_tags") ?? []
+        self.removeTags = try fields.strings("remove_tags") ?? []
     }
 
     func changes(expectedVersion: Int?) throws -> TicketChanges {
@@ -127,33 +167,42 @@ struct TicketPatchBody: Decodable {
 }
 
 /// `POST /api/customers`.
-struct CustomerCreateBody: Decodable {
+struct CustomerCreateBody: JSONBodyDecodable {
     let name: String
     let email: String
     let company: String?
+
+    init(_ fields: JSONFields) throws(CRMError) {
+        self.name = try fields.requiredString("name")
+        self.email = try fields.requiredString("email")
+        self.company = try fields.optionalString("company")
+    }
 
     var input: NewCustomer { NewCustomer(name: self.name, email: self.email, company: self.company) }
 }
 
 /// `PATCH /api/customers/{id}`: absent fields stay; `"company": null` clears it.
-struct CustomerPatchBody: Decodable {
+struct CustomerPatchBody: JSONBodyDecodable {
     let name: String?
     let email: String?
     let company: String??
 
-    enum CodingKeys: String, CodingKey { case name, email, company }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.name = try container.decodeIfPresent(String.self, forKey: .name)
-        self.email = try container.decodeIfPresent(String.self, forKey: .email)
-        self.company = container.contains(.company) ? .some(try container.decodeIfPresent(String.self, forKey: .company)) : nil
+    init(_ fields: JSONFields) throws(CRMError) {
+        self.name = try fields.optionalString("name")
+        self.email = try fields.optionalString("email")
+        self.company = try fields.nullableString("company")
     }
 
-    var changes: CustomerChanges { CustomerChanges(name: self.name, email: self.email, company: self.company) }
+    func changes(expectedVersion: Int?) -> CustomerChanges {
+        CustomerChanges(name: self.name, email: self.email, company: self.company, expectedVersion: expectedVersion)
+    }
 }
 
 /// `POST /api/notes/{ticket_id}` and `POST /api/tickets/{id}/notes`.
-struct NoteBody: Decodable {
+struct NoteBody: JSONBodyDecodable {
     let text: String
+
+    init(_ fields: JSONFields) throws(CRMError) {
+        self.text = try fields.requiredString("text")
+    }
 }

@@ -8,8 +8,8 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
     case validation(field: String, reason: String)
     /// The status move is not in the lifecycle; `allowed` lists the moves the caller may make.
     case invalidTransition(from: TicketStatus, to: TicketStatus, allowed: [TicketStatus])
-    /// The caller edited an out-of-date version of the entity.
-    case conflict(entity: String, expectedVersion: Int, currentVersion: Int)
+    /// The entity's state forbids the change: an out-of-date version was edited, or other entities depend on it.
+    case conflict(entity: String, reason: ConflictReason)
     /// The token matched no user.
     case unauthenticated
 
@@ -39,10 +39,20 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidTransition(let from, let to, let allowed):
             "cannot move ticket from \(from.rawValue) to \(to.rawValue); allowed: "
                 + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", "))
-        case .conflict(let entity, let expected, let current):
+        case .conflict(let entity, .staleVersion(let expected, let current)):
             "\(entity) has changed: you edited version \(expected), it is now at version \(current)"
+        case .conflict(let entity, .hasDependants(let count, let noun)):
+            "\(entity) still has \(count) \(noun)\(count == 1 ? "" : "s"); delete them first"
         case .unauthenticated:
             "invalid token"
         }
     }
+}
+
+/// Why a `conflict` happened: HTTP answers a stale version with 412 and a blocked delete with 409.
+public enum ConflictReason: Hashable, Sendable {
+    /// The caller expected `expected`, but the entity is at `current`.
+    case staleVersion(expected: Int, current: Int)
+    /// A delete is blocked by `count` dependent entities (e.g. a customer's tickets), named by `noun`.
+    case hasDependants(count: Int, noun: String)
 }

@@ -5,7 +5,8 @@ public struct CRMSettings: Sendable {
     public var fixedNow: Timestamp?
     public var seed: Seed
 
-    /// Reads the settings; a malformed `CRM_NOW` or `CRM_PUBLIC_TICKETS` is a validation error.
+    /// Reads the settings; a malformed `CRM_NOW` or `CRM_PUBLIC_TICKETS`, an empty token or a token two users
+    /// would share is a validation error.
     public init(environment: [String: String]) throws(CRMError) {
         var publicTickets = true
         if let value = environment["CRM_PUBLIC_TICKETS"], !value.isEmpty {
@@ -13,17 +14,17 @@ public struct CRMSettings: Sendable {
             case "1", "true", "yes", "on": publicTickets = true
             case "0", "false", "no", "off": publicTickets = false
             default:
-                throw .validation(field: "CRM_PUBLIC_TICKETS", reason: "'\(value)' is not one of 1, 0, true, false")
+                throw .validation(field: "CRM_PUBLIC_TICKETS", reason: "'\(InputRules.shown(value))' is not one of 1, 0, true, false")
             }
         }
         self.policy = AccessPolicy(publicTickets: publicTickets)
         if let value = environment["CRM_NOW"], !value.isEmpty {
             guard let now = Timestamp(iso8601: value) else {
-                throw .validation(field: "CRM_NOW", reason: "'\(value)' is not a UTC time like 2025-01-06T09:00:00Z")
+                throw .validation(field: "CRM_NOW", reason: "'\(InputRules.shown(value))' is not a UTC time like 2025-01-06T09:00:00Z")
             }
             self.fixedNow = now
         }
-        self.seed = .demo(environment: environment)
+        self.seed = try .demo(environment: environment)
     }
 
     /// The clock these settings call for.

@@ -6,9 +6,12 @@ public struct Customer: Hashable, Sendable, Decodable, JSONWritable {
     public var company: String?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// 1 at creation, +1 on every change (an `If-Match` / expected version compares against it).
+    public var version: Int
 
     public init(
-        id: CustomerID, name: String, email: String, company: String?, createdAt: Timestamp, updatedAt: Timestamp
+        id: CustomerID, name: String, email: String, company: String?, createdAt: Timestamp, updatedAt: Timestamp,
+        version: Int = 1
     ) {
         self.id = id
         self.name = name
@@ -16,10 +19,11 @@ public struct Customer: Hashable, Sendable, Decodable, JSONWritable {
         self.company = company
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, email, company
+        case id, name, email, company, version
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -38,6 +42,8 @@ public struct Customer: Hashable, Sendable, Decodable, JSONWritable {
         json.string(self.name)
         json.key("updated_at")
         json.value(self.updatedAt)
+        json.key("version")
+        json.int(self.version)
         json.endObject()
     }
 }

@@ -81,8 +81,11 @@ public final class InMemoryCRMStore: CRMStore {
         var noteCount = 0
         var audit = AuditLog()
 
+        /// The customer with this ID; any ID a client sends (zero, negative, `Int.max`) is compared, never
+        /// computed with.
         func customer(_ id: CustomerID) -> Customer? {
-            self.customers.indices.contains(id.rawValue - 1) ? self.customers[id.rawValue - 1] : nil
+            guard id.rawValue >= 1, id.rawValue <= self.customers.count else { return nil }
+            return self.customers[id.rawValue - 1]
         }
 
         func ticket(_ id: TicketID) -> Ticket? {

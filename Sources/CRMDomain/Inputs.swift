@@ -17,11 +17,14 @@ public struct CustomerChanges: Hashable, Sendable {
     public var email: String?
     /// `.some(nil)` clears the company.
     public var company: String??
+    /// When set, the update fails with `conflict` unless the customer is still at this version.
+    public var expectedVersion: Int?
 
-    public init(name: String? = nil, email: String? = nil, company: String?? = nil) {
+    public init(name: String? = nil, email: String? = nil, company: String?? = nil, expectedVersion: Int? = nil) {
         self.name = name
         self.email = email
         self.company = company
+        self.expectedVersion = expectedVersion
     }
 }
 

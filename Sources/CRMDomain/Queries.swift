@@ -110,9 +110,15 @@ public struct TicketQuery: Hashable, Sendable {
         if let assignee, ticket.assignee != assignee { return false }
         if let tag, !ticket.tags.contains(tag) { return false }
         if let search {
-            return ticket.subject.lowercased().contains(search) || ticket.description.lowercased().contains(search)
+            return Self.text(ticket.subject, contains: search) || Self.text(ticket.description, contains: search)
         }
         return true
+    }
+
+    /// Whether `text` holds the lowercased `search` text, ignoring case: the one definition of a search match,
+    /// which every store uses (SQLite through a registered function) so that all stores find the same tickets.
+    public static func text(_ text: String, contains search: String) -> Bool {
+        text.lowercased().contains(search)
     }
 }
 

@@ -21,10 +21,42 @@ public struct Seed: Sendable {
             ])
     }
 
-    /// The demo seed with tokens from `CRM_AGENT_TOKEN` / `CRM_ADMIN_TOKEN` when set.
-    public static func demo(environment: [String: String]) -> Seed {
-        .demo(
-            agentToken: environment["CRM_AGENT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "agent123",
-            adminToken: environment["CRM_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin123")
+    /// The demo seed with tokens from `CRM_AGENT_TOKEN` / `CRM_ADMIN_TOKEN` when set. A variable set to an
+    /// empty or blank token, or tokens that two users would share, are refused (without showing the token).
+    public static func demo(environment: [String: String]) throws(CRMError) -> Seed {
+        let seed = Seed.demo(
+            agentToken: try Self.token(environment, "CRM_AGENT_TOKEN") ?? "agent123",
+            adminToken: try Self.token(environment, "CRM_ADMIN_TOKEN") ?? "admin123")
+        try seed.checkTokensAreUnique()
+        return seed
+    }
+
+    /// Throws unless every token logs in exactly one user (DESIGN §3.4).
+    public func checkTokensAreUnique() throws(CRMError) {
+        var owners: [TokenHash: String] = [:]
+        for account in self.accounts {
+            for hash in account.tokenHashes {
+                if let owner = owners[hash], owner != account.user.name {
+                    throw .validation(
+                        field: "tokens",
+                        reason: "users '\(owner)' and '\(account.user.name)' would share a token; give each user its own"
+                            + " (CRM_AGENT_TOKEN, CRM_ADMIN_TOKEN)")
+                }
+                owners[hash] = account.user.name
+            }
+        }
+    }
+
+    /// A token from the environment, nil when unset; never quoted in an error.
+    private static func token(_ environment: [String: String], _ variable: String) throws(CRMError) -> String? {
+        guard let token = environment[variable] else { return nil }
+        guard !token.isEmpty else {
+            throw .validation(field: variable, reason: "is set but empty; unset it to keep the default token")
+        }
+        guard token.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && InputRules.oneLineProblem($0) == nil })
+        else {
+            throw .validation(field: variable, reason: "must not hold spaces, line breaks or control characters")
+        }
+        return token
     }
 }

@@ -46,10 +46,11 @@ struct TicketTable {
     /// The highest ID given out, deleted tickets included; the next ticket gets `lastID + 1`.
     private(set) var lastID = 0
 
-    /// The ticket with this ID, or nil when it never existed or was deleted.
+    /// The ticket with this ID, or nil when it never existed or was deleted. Any ID a client sends (zero,
+    /// negative, `Int.max`) is compared with the bounds before any arithmetic.
     subscript(id: TicketID) -> Ticket? {
+        guard id.rawValue >= 1, id.rawValue <= self.lastID else { return nil }
         let index = id.rawValue - 1
-        guard index >= 0, index < self.lastID else { return nil }
         return self.chunks[index / Self.chunkSize][index % Self.chunkSize]?.ticket(id: id.rawValue)
     }
 

@@ -5,27 +5,36 @@ public enum Validation {
     public static let maximumTextLength = 10_000
     public static let maximumTagLength = 32
 
-    /// A trimmed, non-empty text of at most `maximum` characters.
+    public static let maximumEmailLength = 254
+    public static let maximumUserNameLength = 32
+    public static let maximumSearchLength = 200
+
+    /// A one-line field that must hold something visible (subject, name), trimmed; see `InputRules.oneLine`.
     public static func requiredText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
-        let trimmed = text.trimmingWhitespace
-        guard !trimmed.isEmpty else { throw .validation(field: field, reason: "must not be empty") }
-        guard trimmed.utf8.count <= maximum || trimmed.count <= maximum else {
-            throw .validation(field: field, reason: "must be at most \(maximum) characters (got \(trimmed.count))")
-        }
-        return trimmed
+        try InputRules.oneLine(text, field: field, maximum: maximum)
     }
 
-    /// A text of at most `maximum` characters, possibly empty.
-    public static func optionalText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
-        guard text.utf8.count <= maximum || text.count <= maximum else {
-            throw .validation(field: field, reason: "must be at most \(maximum) characters (got \(text.count))")
+    /// An optional one-line field (company): nil when empty or only spaces, else as `requiredText`.
+    public static func optionalLine(_ text: String, field: String, maximum: Int) throws(CRMError) -> String? {
+        if text.trimmingWhitespace.isEmpty, text.unicodeScalars.allSatisfy({ InputRules.oneLineProblem($0) == nil }) {
+            return nil
         }
-        return text
+        return try InputRules.oneLine(text, field: field, maximum: maximum)
+    }
+
+    /// A multi-line text that may be empty (description), kept as typed; see `InputRules.multiLine`.
+    public static func optionalText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
+        try InputRules.multiLine(text, field: field, maximum: maximum, required: false)
+    }
+
+    /// A multi-line text that must hold something visible (note text), trimmed.
+    public static func requiredMultiLineText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
+        try InputRules.multiLine(text, field: field, maximum: maximum, required: true)
     }
 
     /// An email address of the form `local@domain.tld`, trimmed.
     public static func email(_ text: String) throws(CRMError) -> String {
-        let email = try requiredText(text, field: "email", maximum: 254)
+        let email = try InputRules.oneLine(text, field: "email", maximum: Self.maximumEmailLength)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         let valid = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !email.contains(where: \.isWhitespace)
@@ -35,16 +44,27 @@ public enum Validation {
 
     /// A tag: lowercased, 1–32 of `a-z 0-9 - _`.
     public static func tag(_ text: String, field: String = "tags") throws(CRMError) -> String {
-        let tag = text.trimmingWhitespace.lowercased()
+        let tag = try InputRules.oneLine(text, field: field, maximum: Self.maximumTagLength).lowercased()
         let allowed = tag.utf8.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }
         guard !tag.isEmpty, tag.count <= maximumTagLength, allowed else {
             throw .validation(
-                field: field, reason: "'\(text)' is not a tag (1-\(maximumTagLength) of a-z, 0-9, - and _)")
+                field: field, reason: "'\(InputRules.shown(text))' is not a tag (1-\(maximumTagLength) of a-z, 0-9, - and _)")
         }
         return tag
+    }
+
+    /// A user name as typed for an assignee or an audit actor: one line, at most 32 characters.
+    public static func userName(_ text: String, field: String) throws(CRMError) -> String {
+        try InputRules.oneLine(text, field: field, maximum: Self.maximumUserNameLength)
+    }
+
+    /// Search text: nil when empty; else a multi-line text of at most 200 characters, lowercased.
+    public static func search(_ text: String) throws(CRMError) -> String? {
+        let search = try InputRules.multiLine(text, field: "search", maximum: Self.maximumSearchLength, required: false)
+        return search.isEmpty ? nil : search.lowercased()
     }
 
     /// Paging with a limit of 1...1000 and a non-negative offset.
@@ -64,7 +84,7 @@ extension TicketStatus {
         guard let status = TicketStatus(rawValue: text) else {
             throw .validation(
                 field: field,
-                reason: "unknown status '\(text)' (one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reason: "unknown status '\(InputRules.shown(text))' (one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = status
     }
@@ -76,7 +96,7 @@ extension Priority {
         guard let priority = Priority(rawValue: text) else {
             throw .validation(
                 field: field,
-                reason: "unknown priority '\(text)' (one of \(Priority.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reason: "unknown priority '\(InputRules.shown(text))' (one of \(Priority.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = priority
     }

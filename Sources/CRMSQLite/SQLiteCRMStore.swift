@@ -8,10 +8,7 @@ import Synchronization
 /// for each other (busy timeout) instead of failing.
 public final class SQLiteCRMStore: CRMStore {
     /// The schema version this build writes; a file from a newer version is refused untouched.
-    public static let schemaVersion = 1
-
-    /// How long a write waits for another process to release the file's write lock before it fails.
-    private static let busyTimeoutMilliseconds = 10_000
+    public static let schemaVersion = SQLiteSchema.identifiers.count
 
     /// WAL pages after which a commit copies them into the database file (SQLite's default is 1,000). A ticket
     /// create writes about 11 pages, and every checkpoint costs two fsyncs; 4,000 pages (16 MB of WAL) cuts
@@ -19,61 +16,55 @@ public final class SQLiteCRMStore: CRMStore {
     private static let checkpointPages = 4_000
 
     private let pool: DatabasePool
+    /// How long a write waits for another process to release the file's write lock before it fails.
+    private let busyTimeoutMilliseconds: Int
     /// How many writes of this process are under way; a write runs on the caller's thread only when it is alone.
     private let writesInProgress = Mutex(0)
 
-    /// Opens (creating, migrating and seeding when new) the database at `path`.
-    public init(path: String, seed: Seed = .demo(), seededAt: Timestamp) throws(SQLiteStoreError) {
-        try Self.checkFile(at: path)
+    /// Opens (creating with mode 0600, migrating and seeding when new) the database at `path`. A file that is
+    /// not crm's is refused untouched; one another process keeps locked for longer than `busyTimeout` seconds
+    /// is reported as locked.
+    public init(
+        path: String, seed: Seed = .demo(), seededAt: Timestamp, busyTimeout: TimeInterval = 10
+    ) throws(SQLiteStoreError) {
+        self.busyTimeoutMilliseconds = Int(busyTimeout * 1000)
+        let companionsBefore = SQLiteFile.existingCompanions(of: path)
+        do {
+            let isNew = try SQLiteFile.inspect(path, migrations: SQLiteSchema.identifiers, busyTimeout: busyTimeout)
+            if isNew { try SQLiteFile.createPrivately(path) }
+        } catch {
+            switch error {
+            case .notADatabase, .notCRM, .newerSchema: SQLiteFile.removeCompanions(of: path, except: companionsBefore)
+            default: break
+            }
+            throw error
+        }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(TimeInterval(Self.busyTimeoutMilliseconds) / 1000)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+            db.add(function: Self.containsFunction)
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
-            try self.pool.write { db in
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if version == 0 { try SQLiteSchema.create(db, seed: seed, seededAt: seededAt) }
-            }
+            // Migrating takes the write lock; a database that is up to date opens even while another process writes.
+            let migrator = SQLiteSchema.migrator(seed: seed, seededAt: seededAt)
+            if try !self.pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(self.pool) }
             try self.pool.writeWithoutTransaction { db in try Self.setBusyTimeout(db, milliseconds: 0) }
-        } catch let error as SQLiteStoreError {
-            throw error
         } catch {
-            throw SQLiteStoreError.cannotOpen(path: path, reason: Self.describe(error))
+            throw SQLiteFile.explain(error, path: path, busyTimeout: busyTimeout)
         }
     }
 
-    /// Refuses a directory or a file that is not a SQLite database before SQLite touches it.
-    private static func checkFile(at path: String) throws(SQLiteStoreError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-        if isDirectory.boolValue { throw .cannotOpen(path: path, reason: "it is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .cannotOpen(path: path, reason: "permission denied")
+    /// `crm_contains(text, search)`: the in-memory store's search match (`TicketQuery.text(_:contains:)`), so
+    /// both stores find the same tickets for any text.
+    private static let containsFunction = DatabaseFunction("crm_contains", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), let search = String.fromDatabaseValue(values[1]) else {
+            return false
         }
-        defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        guard !header.isEmpty else { return }
-        guard header == Data("SQLite format 3\0".utf8) else { throw .notADatabase(path: path) }
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        let version: Int
-        do {
-            version = try DatabaseQueue(path: path, configuration: readOnly).read { db in
-                try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            }
-        } catch {
-            throw .notADatabase(path: path)
-        }
-        guard version <= Self.schemaVersion else { throw .newerSchema(path: path, version: version) }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError { return error.message ?? error.description }
-        return String(describing: error)
+        return TicketQuery.text(text, contains: search)
     }
 
     // MARK: Users
@@ -85,13 +76,15 @@ public final class SQLiteCRMStore: CRMStore {
             var accounts: [String: UserAccount] = [:]
             var order: [String] = []
             for row in rows {
-                let name: String = row["name"]
+                let name: String = try SQLiteRows.decode(row, 0, table: "users", id: 0)
                 if accounts[name] == nil {
                     order.append(name)
-                    accounts[name] = UserAccount(
-                        user: User(name: name, role: Role(rawValue: row["role"]) ?? .agent), tokenHashes: [])
+                    let role = try SQLiteRows.enumeration(Role.self, row, 1, table: "users", id: 0, field: "role")
+                    accounts[name] = UserAccount(user: User(name: name, role: role), tokenHashes: [])
                 }
-                if let hash: Data = row["hash"] { accounts[name]?.tokenHashes.append(TokenHash(bytes: Array(hash))) }
+                if let hash = try SQLiteRows.decodeOptional(row, 2, table: "users", id: 0, as: Data.self) {
+                    accounts[name]?.tokenHashes.append(TokenHash(bytes: Array(hash)))
+                }
             }
             return order.compactMap { accounts[$0] }
         }
@@ -102,8 +95,8 @@ public final class SQLiteCRMStore: CRMStore {
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
         try await self.pool.read { db in
             let items = try Row.fetchAll(
-                db, sql: "SELECT \(Self.customerColumns) FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
-            ).map(Self.customer)
+                db, sql: "SELECT \(SQLiteRows.customerColumns) FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
+            ).map(SQLiteRows.customer)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
@@ -176,17 +169,15 @@ public final class SQLiteCRMStore: CRMStore {
                 arguments += [tag]
             }
             if let search = query.search {
-                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-                conditions.append("(lower(subject) LIKE ? ESCAPE '\\' OR lower(description) LIKE ? ESCAPE '\\')")
-                arguments += [pattern, pattern]
+                conditions.append("(crm_contains(subject, ?) OR crm_contains(description, ?))")
+                arguments += [search, search]
             }
             let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets" + whereClause, arguments: arguments) ?? 0
             let items = try Row.fetchAll(
-                db, sql: "SELECT \(Self.ticketColumns) FROM tickets\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
+                db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
                 arguments: arguments + [query.limit, query.offset]
-            ).map(Self.ticket)
+            ).map(SQLiteRows.ticket)
             return Page(items: items, total: total, limit: query.limit, offset: query.offset)
         }
     }
@@ -238,6 +229,8 @@ public final class SQLiteCRMStore: CRMStore {
             }
             let recorded = try make(NoteID(try Self.nextID(db, table: "notes")), ticket)
             let note = recorded.value
+            try SQLiteRows.storable(note.author, table: "notes", column: "author")
+            try SQLiteRows.storable(note.text, table: "notes", column: "text")
             try Self.run(
                 db, "INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
                 [note.id.rawValue, note.ticketID.rawValue, note.author, note.text, note.createdAt.iso8601])
@@ -250,12 +243,9 @@ public final class SQLiteCRMStore: CRMStore {
         try await self.pool.read { db in
             guard try Self.fetchTicket(db, ticketID) != nil else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM notes WHERE ticket_id = ? ORDER BY id", arguments: [ticketID.rawValue]
-            ).map { row in
-                Note(
-                    id: NoteID(row["id"]), ticketID: TicketID(row["ticket_id"]), author: row["author"], text: row["text"],
-                    createdAt: Self.timestamp(row["created_at"]))
-            }
+                db, sql: "SELECT \(SQLiteRows.noteColumns) FROM notes WHERE ticket_id = ? ORDER BY id",
+                arguments: [ticketID.rawValue]
+            ).map(SQLiteRows.note)
         }
     }
 
@@ -276,16 +266,9 @@ public final class SQLiteCRMStore: CRMStore {
             let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events" + whereClause, arguments: arguments) ?? 0
             let items = try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_events\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
+                db, sql: "SELECT \(SQLiteRows.auditColumns) FROM audit_events\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
                 arguments: arguments + [query.limit, query.offset]
-            ).map { row in
-                let changes = (try? JSONDecoder().decode([String: FieldChange].self, from: Data((row["changes"] as String).utf8))) ?? [:]
-                return AuditEvent(
-                    id: AuditEventID(row["id"]),
-                    record: AuditRecord(
-                        at: Self.timestamp(row["at"]), actor: row["actor"], action: row["action"], entity: row["entity"],
-                        changes: changes, via: Channel(rawValue: row["via"]) ?? .shell))
-            }
+            ).map(SQLiteRows.auditEvent)
             return Page(items: items, total: total, limit: query.limit, offset: query.offset)
         }
     }
@@ -313,8 +296,9 @@ public final class SQLiteCRMStore: CRMStore {
                 // Another process holds the write lock: wait for it below, suspended.
             }
         }
+        let busyTimeout = self.busyTimeoutMilliseconds
         return try await self.pool.writeWithoutTransaction { db in
-            try Self.setBusyTimeout(db, milliseconds: Self.busyTimeoutMilliseconds)
+            try Self.setBusyTimeout(db, milliseconds: busyTimeout)
             defer { try? Self.setBusyTimeout(db, milliseconds: 0) }
             return try Self.inTransaction(db, updates)
         }
@@ -362,24 +346,41 @@ public final class SQLiteCRMStore: CRMStore {
         var json = JSONWriter()
         FieldChange.write(record.changes, to: &json)
         let changes = json.text
+        for (column, text) in [("actor", record.actor), ("action", record.action), ("entity", record.entity), ("changes", changes)] {
+            try SQLiteRows.storable(text, table: "audit_events", column: column)
+        }
         try Self.run(
             db, "INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES (?, ?, ?, ?, ?, ?)",
             [record.at.iso8601, record.actor, record.action, record.entity, changes, record.via.rawValue])
     }
 
     private static func save(_ customer: Customer, _ db: Database, insert: Bool) throws {
+        for (column, text) in [("name", customer.name), ("email", customer.email), ("company", customer.company ?? "")] {
+            try SQLiteRows.storable(text, table: "customers", column: column)
+        }
         let arguments: StatementArguments = [
             customer.name, customer.email, customer.company, customer.createdAt.iso8601, customer.updatedAt.iso8601,
-            customer.id.rawValue,
+            customer.version, customer.id.rawValue,
         ]
         try Self.run(
             db, insert
-                ? "INSERT INTO customers (name, email, company, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?)"
-                : "UPDATE customers SET name = ?, email = ?, company = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                ? """
+                INSERT INTO customers (name, email, company, created_at, updated_at, version, id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+                : """
+                UPDATE customers SET name = ?, email = ?, company = ?, created_at = ?, updated_at = ?, version = ?
+                    WHERE id = ?
+                """,
             arguments)
     }
 
     private static func save(_ ticket: Ticket, _ db: Database, insert: Bool) throws {
+        let texts = [
+            ("subject", ticket.subject), ("description", ticket.description), ("assignee", ticket.assignee ?? ""),
+            ("tags", ticket.tags.joined(separator: ",")),
+        ]
+        for (column, text) in texts { try SQLiteRows.storable(text, table: "tickets", column: column) }
         let arguments: StatementArguments = [
             ticket.customerID.rawValue, ticket.subject, ticket.description, ticket.status.rawValue,
             ticket.priority.rawValue, ticket.assignee, ticket.tags.joined(separator: ","), ticket.createdAt.iso8601,
@@ -406,55 +407,13 @@ public final class SQLiteCRMStore: CRMStore {
 
     private static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customers WHERE id = ?"), arguments: [id.rawValue])
-        return try rows.next().map(Self.customer)
+            db.cachedStatement(sql: "SELECT \(SQLiteRows.customerColumns) FROM customers WHERE id = ?"), arguments: [id.rawValue])
+        return try rows.next().map(SQLiteRows.customer)
     }
 
     private static func fetchTicket(_ db: Database, _ id: TicketID) throws -> Ticket? {
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(Self.ticketColumns) FROM tickets WHERE id = ?"), arguments: [id.rawValue])
-        return try rows.next().map(Self.ticket)
-    }
-
-    /// The columns `customer(_:)` decodes, in its order (by position: cheaper than by name).
-    private static let customerColumns = "id, name, email, company, created_at, updated_at"
-
-    private static func customer(_ row: Row) -> Customer {
-        Customer(
-            id: CustomerID(row[0]), name: row[1], email: row[2], company: row[3],
-            createdAt: Self.timestamp(row[4]), updatedAt: Self.timestamp(row[5]))
-    }
-
-    /// The columns `ticket(_:)` decodes, in its order (by position: cheaper than by name).
-    private static let ticketColumns =
-        "id, customer_id, subject, description, status, priority, assignee, tags, created_at, updated_at, version"
-
-    private static func ticket(_ row: Row) -> Ticket {
-        let tags: String = row[7]
-        return Ticket(
-            id: TicketID(row[0]), customerID: CustomerID(row[1]), subject: row[2], description: row[3],
-            status: TicketStatus(rawValue: row[4]) ?? .open, priority: Priority(rawValue: row[5]) ?? .normal,
-            assignee: row[6], tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
-            createdAt: Self.timestamp(row[8]), updatedAt: Self.timestamp(row[9]), version: row[10])
-    }
-
-    private static func timestamp(_ text: String) -> Timestamp {
-        Timestamp(iso8601: text) ?? Timestamp(secondsSince1970: 0)
-    }
-}
-
-/// Why a SQLite file could not be used; each a one-line message.
-public enum SQLiteStoreError: Error, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case notADatabase(path: String)
-    case newerSchema(path: String, version: Int)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): "cannot open database '\(path)': \(reason)"
-        case .notADatabase(let path): "'\(path)' is not a SQLite database; refusing to touch it"
-        case .newerSchema(let path, let version):
-            "'\(path)' was written by a newer crm (schema \(version), this crm knows \(SQLiteCRMStore.schemaVersion)); refusing to touch it"
-        }
+            db.cachedStatement(sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE id = ?"), arguments: [id.rawValue])
+        return try rows.next().map(SQLiteRows.ticket)
     }
 }

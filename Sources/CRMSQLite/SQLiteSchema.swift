@@ -2,9 +2,33 @@ import CRMDomain
 import Foundation
 import GRDB
 
-/// The schema (version 1) and the seed data of a new database.
+/// The schema, as GRDB migrations: migration N leaves `PRAGMA user_version` at N, so a crm that knows fewer
+/// migrations refuses a newer file, and a file of the first release (schema 1 and user_version 1, written before
+/// the migrator kept its `grdb_migrations` table) is recognised as already holding migration 1.
 enum SQLiteSchema {
-    static func create(_ db: Database, seed: Seed, seededAt: Timestamp) throws {
+    /// The migrations of this build, in order; the first one also seeds a new database.
+    static func migrator(seed: Seed, seededAt: Timestamp) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(Self.identifiers[0]) { db in
+            guard try Int.fetchOne(db, sql: "PRAGMA user_version") == 0 else { return }
+            try Self.createVersion1(db, seed: seed, seededAt: seededAt)
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        migrator.registerMigration(Self.identifiers[1]) { db in
+            try db.execute(sql: "ALTER TABLE customers ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        return migrator
+    }
+
+    /// The migrations' identifiers, oldest first.
+    static let identifiers = ["1 tables and seed", "2 customer versions"]
+
+    /// The tables every crm database holds (besides GRDB's `grdb_migrations`).
+    static let tables: Set<String> = ["users", "tokens", "customers", "tickets", "ticket_tags", "notes", "audit_events"]
+
+    /// Migration 1: the first release's schema and seed, exactly.
+    private static func createVersion1(_ db: Database, seed: Seed, seededAt: Timestamp) throws {
         try db.execute(
             sql: """
                 CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL);
@@ -49,6 +73,5 @@ enum SQLiteSchema {
                 sql: "INSERT INTO customers (name, email, company, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [customer.name, customer.email, customer.company, seededAt.iso8601, seededAt.iso8601])
         }
-        try db.execute(sql: "PRAGMA user_version = \(SQLiteCRMStore.schemaVersion)")
     }
 }

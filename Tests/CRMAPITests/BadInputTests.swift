@@ -50,7 +50,7 @@ struct BadInputTests {
     }
 
     static let invalid: [Invalid] = [
-        Invalid(.post, "/api/tickets/", #"{"customer_id": "1", "subject": "s"}"#, field: "customer_id"),
+        Invalid(.post, "/api/tickets/", #"{"customer_id": "one", "subject": "s"}"#, field: "customer_id"),
         Invalid(.post, "/api/tickets/", #"{"customer_id": 1.5, "subject": "s"}"#, field: "customer_id"),
         Invalid(.post, "/api/tickets/", #"{"customer_id": null, "subject": "s"}"#, field: "customer_id"),
         Invalid(.post, "/api/tickets/", #"{"subject": "s"}"#, field: "customer_id"),

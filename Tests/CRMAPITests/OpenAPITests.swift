@@ -168,4 +168,84 @@ struct OpenAPITests {
         #expect(known.status == 404)
         #expect(!known.isRouteNotFound, "a missing ticket is not a missing route: \(known)")
     }
+
+    /// The keys of a JSON object, empty for anything else.
+    static func keys(_ object: Any?) -> Set<String> {
+        Set((object as? [String: Any]).map { Array($0.keys) } ?? [])
+    }
+
+    /// The operation object for `method path`.
+    static func operation(_ document: [String: Any], _ method: String, _ path: String) throws -> [String: Any] {
+        try #require(((document["paths"] as? [String: Any])?[path] as? [String: Any])?[method] as? [String: Any])
+    }
+
+    @Test("security follows the policy: public ticket reads take an optional token, unless CRM_PUBLIC_TICKETS=0",
+        arguments: [true, false])
+    func securityFromPolicy(publicTickets: Bool) async throws {
+        let document = try await Self.document(try await APIWorld.make(publicTickets: publicTickets))
+        func security(_ method: String, _ path: String) throws -> [[String: Any]] {
+            try #require(try Self.operation(document, method, path)["security"] as? [[String: Any]], "\(method) \(path)")
+        }
+        for path in ["/api/tickets", "/api/tickets/{id}"] {
+            let schemes = try security("get", path)
+            if publicTickets {
+                #expect(schemes.contains { $0.isEmpty } && schemes.contains { $0["bearer"] != nil }, "\(path): \(schemes)")
+            } else {
+                #expect(schemes.count == 1 && schemes[0]["bearer"] != nil, "\(path): \(schemes)")
+            }
+        }
+        #expect(try security("get", "/health").isEmpty)
+        #expect(try security("get", "/api/me").contains { $0.isEmpty })
+        for (method, path) in [("post", "/api/tickets"), ("get", "/api/customers/{id}"), ("get", "/api/audit")] {
+            let schemes = try security(method, path)
+            #expect(schemes.count == 1 && schemes[0]["bearer"] != nil, "\(method) \(path): \(schemes)")
+        }
+    }
+
+    @Test("the document declares the limits the server enforces and the headers it sends")
+    func limitsAndHeaders() async throws {
+        let document = try await Self.document(try await APIWorld.make())
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        func property(_ schema: String, _ name: String) -> [String: Any]? {
+            ((schemas[schema] as? [String: Any])?["properties"] as? [String: Any])?[name] as? [String: Any]
+        }
+        #expect(property("TicketCreate", "subject")?["maxLength"] as? Int == Validation.maximumSubjectLength)
+        #expect(property("TicketCreate", "subject")?["minLength"] as? Int == 1)
+        let customerID = (property("TicketCreate", "customer_id")?["anyOf"] as? [[String: Any]])?.first
+        #expect(customerID?["minimum"] as? Int == 1 && customerID?["type"] as? String == "integer")
+        func values(_ schema: String, _ name: String) -> [String]? {
+            (property(schema, name)?["enum"] as? [Any])?.compactMap { $0 as? String }
+        }
+        #expect(values("TicketPatch", "status") == TicketStatus.allCases.map(\.rawValue))
+        #expect(values("Ticket", "status") == TicketStatus.allCases.map(\.rawValue))
+        #expect(values("TicketCreate", "priority") == Priority.allCases.map(\.rawValue))
+        #expect(property("CustomerCreate", "email")?["format"] as? String == "email")
+        #expect(property("CustomerCreate", "name")?["maxLength"] as? Int == Validation.maximumNameLength)
+        #expect(property("NoteCreate", "text")?["maxLength"] as? Int == Validation.maximumTextLength)
+        #expect(property("Ticket", "created_at")?["format"] as? String == "date-time")
+        #expect((schemas["TicketCreate"] as? [String: Any])?["required"] as? [String] == ["customer_id", "subject"])
+
+        let list = try Self.operation(document, "get", "/api/tickets")
+        let parameters = try #require(list["parameters"] as? [[String: Any]])
+        let limit = try #require(parameters.first { $0["name"] as? String == "limit" }?["schema"] as? [String: Any])
+        #expect(limit["minimum"] as? Int == 1 && limit["maximum"] as? Int == PageRequest.maximumLimit)
+        let ok = try #require((list["responses"] as? [String: Any])?["200"] as? [String: Any])
+        let headers = Self.keys(ok["headers"])
+        #expect(headers.isSuperset(of: ["X-Process-Time-ms", "X-Total-Count"]), "\(headers)")
+
+        let create = try Self.operation(document, "post", "/api/tickets")
+        let created = try #require((create["responses"] as? [String: Any])?["201"] as? [String: Any])
+        #expect(Self.keys(created["headers"]).isSuperset(of: ["Location", "ETag"]))
+        let statuses = Self.keys(create["responses"])
+        #expect(statuses.isSuperset(of: ["201", "400", "403", "405", "413", "422"]), "\(statuses)")
+        let patch = try Self.operation(document, "patch", "/api/tickets/{id}")
+        let patchStatuses = Self.keys(patch["responses"])
+        #expect(patchStatuses.isSuperset(of: ["200", "400", "403", "404", "409", "412", "422"]), "\(patchStatuses)")
+        let notAllowed = try #require((patch["responses"] as? [String: Any])?["405"] as? [String: Any])
+        #expect((notAllowed["headers"] as? [String: Any])?["Allow"] != nil)
+        let show = try Self.operation(document, "get", "/api/tickets/{id}")
+        #expect((show["responses"] as? [String: Any])?["304"] != nil)
+        let pathID = try #require((show["parameters"] as? [[String: Any]])?.first { $0["in"] as? String == "path" })
+        #expect((pathID["schema"] as? [String: Any])?["minimum"] as? Int == 1)
+    }
 }

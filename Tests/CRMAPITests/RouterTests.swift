@@ -12,7 +12,7 @@ struct RouterTests {
         "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags", "created_at",
         "updated_at", "version",
     ]
-    static let customerKeys: Set<String> = ["id", "name", "email", "company", "created_at", "updated_at"]
+    static let customerKeys: Set<String> = ["id", "name", "email", "company", "created_at", "updated_at", "version"]
     static let noteKeys: Set<String> = ["id", "ticket_id", "author", "text", "created_at"]
     static let auditKeys: Set<String> = ["id", "at", "actor", "action", "entity", "changes", "via"]
 
@@ -423,7 +423,7 @@ struct RouterTests {
 
             _ = try await api.createTicket(customer: 1)
             let hasTickets = try await api.delete("/api/customers/1", token: Token.admin)
-            #expect(hasTickets.status == 422, "\(hasTickets)")
+            #expect(hasTickets.status == 409, "\(hasTickets)")
             #expect(try await api.get("/api/customers/1", token: Token.agent).status == 200)
         }
     }
@@ -493,7 +493,7 @@ struct RouterTests {
             #expect(after.object?["status"] as? String == "open")
             #expect(try await world.auditEvents().count == before)
 
-            for (index, header) in [#""2""#, #"W/"2""#, "2"].enumerated() {
+            for (index, header) in [#""2""#, "2"].enumerated() {
                 let current = try await api.get(path).header("ETag") ?? ""
                 let version = try #require(Int(current.dropFirst().dropLast()), "ETag \(current)")
                 let matching = try await api.patch(

@@ -716,3 +716,97 @@ func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 12
         return (process.terminationStatus, out.text, err.text)
     }
 }
+
+// MARK: - Raw connections
+
+/// A raw TCP connection to a live server, for what well-behaved clients never send: slow, malformed or cut
+/// short requests. Blocking; use it from `onThread`.
+final class RawConnection: @unchecked Sendable {
+    let fd: Int32
+
+    init(port: Int) throws {
+        self.fd = try RawHTTP.connect(host: "127.0.0.1", port: port)
+    }
+
+    deinit { close(self.fd) }
+
+    /// Sends all of `data`; false once the server has closed the connection.
+    @discardableResult
+    func send(_ data: Data) -> Bool {
+        data.withUnsafeBytes { buffer in
+            var sent = 0
+            while sent < buffer.count {
+                let count = Glibc.send(self.fd, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                sent += count
+            }
+            return true
+        }
+    }
+
+    @discardableResult
+    func send(_ text: String) -> Bool { self.send(Data(text.utf8)) }
+
+    /// Ends our side (the server sees EOF) while still reading its answer.
+    func shutdownWrite() { shutdown(self.fd, Int32(SHUT_WR)) }
+
+    /// Whether the server closed the connection (EOF or reset) within `timeout` seconds; reads and discards
+    /// what it sends meanwhile.
+    func waitForClose(timeout: TimeInterval) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var descriptor = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 50)
+            guard ready > 0 else { continue }
+            let count = recv(self.fd, &buffer, buffer.count, 0)
+            if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) { return true }
+        }
+        return false
+    }
+
+    /// Sends `bytes` one at a time, `interval` apart, until the server closes the connection or `timeout`
+    /// passes; the seconds until it closed, nil if it never did. The connection is never idle meanwhile.
+    func trickle(_ bytes: Data, every interval: TimeInterval, timeout: TimeInterval) -> TimeInterval? {
+        let start = Date()
+        var index = bytes.startIndex
+        while Date().timeIntervalSince(start) < timeout {
+            if index < bytes.endIndex {
+                guard self.send(Data([bytes[index]])) else { return Date().timeIntervalSince(start) }
+                index += 1
+            }
+            if self.waitForClose(timeout: interval) { return Date().timeIntervalSince(start) }
+        }
+        return nil
+    }
+
+    /// Everything the server sends until it closes (or `timeout`), parsed as one HTTP response.
+    func response(timeout: TimeInterval = 30) throws -> Reply {
+        var incoming = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while Date() < deadline {
+            var descriptor = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            let count = recv(self.fd, &buffer, buffer.count, 0)
+            if count > 0 {
+                incoming.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        return try RawHTTP.parse(incoming)
+    }
+}
+
+/// A headless `crm serve --port 0` for the duration of `body`, given its port.
+func withServe<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
+    let serve = try CRMProcess(["serve", "--port", "0"])
+    defer { serve.killIfRunning() }
+    let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on http://127\.0\.0\.1:(\d+)"#)
+    let port = try #require(Int(listening?[1] ?? ""), "\(serve.stdout.text) \(serve.stderr.text)")
+    return try await body(port)
+}

@@ -185,8 +185,17 @@ struct AuditTests {
             Rejected(name: "validation: unknown customer", expected: .validation) { w in
                 _ = try await w.service.createTicket(NewTicket(customerID: CustomerID(9), subject: "s"), by: w.agent)
             },
-            Rejected(name: "validation: customer with tickets", expected: .validation) { w in
+            Rejected(
+                name: "conflict: customer with tickets",
+                expected: .error(.conflict(entity: "customer/1", reason: .hasDependants(count: 1, noun: "ticket")))
+            ) { w in
                 try await w.service.deleteCustomer(CustomerID(1), by: w.admin)
+            },
+            Rejected(
+                name: "conflict: stale customer version",
+                expected: .error(.conflict(entity: "customer/1", reason: .staleVersion(expected: 2, current: 1)))
+            ) { w in
+                _ = try await w.service.updateCustomer(CustomerID(1), CustomerChanges(name: "X", expectedVersion: 2), by: w.agent)
             },
             Rejected(
                 name: "invalid transition",
@@ -196,7 +205,7 @@ struct AuditTests {
             },
             Rejected(
                 name: "conflict",
-                expected: .error(.conflict(entity: "ticket/1", expectedVersion: 1, currentVersion: 2))
+                expected: .error(.conflict(entity: "ticket/1", reason: .staleVersion(expected: 1, current: 2)))
             ) { w in
                 _ = try await w.service.updateTicket(
                     TicketID(1), TicketChanges(priority: .low, expectedVersion: 1), by: w.agent)
@@ -351,11 +360,11 @@ struct AuditTests {
         let v2 = try await world.service.updateTicket(ticket.id, TicketChanges(priority: .high, expectedVersion: 1), by: world.agent)
         #expect(v2.version == 2)
         let before = try await world.snapshot()
-        await expectError(.conflict(entity: "ticket/1", expectedVersion: 1, currentVersion: 2)) {
+        await expectError(.conflict(entity: "ticket/1", reason: .staleVersion(expected: 1, current: 2))) {
             _ = try await world.service.updateTicket(
                 ticket.id, TicketChanges(status: .closed, priority: .low, expectedVersion: 1), by: world.agent)
         }
-        await expectError(.conflict(entity: "ticket/1", expectedVersion: 3, currentVersion: 2)) {
+        await expectError(.conflict(entity: "ticket/1", reason: .staleVersion(expected: 3, current: 2))) {
             _ = try await world.service.updateTicket(ticket.id, TicketChanges(status: .closed, expectedVersion: 3), by: world.agent)
         }
         #expect(try await world.snapshot() == before)

@@ -119,7 +119,7 @@ struct ConcurrencyTests {
         #expect(winners.count == 1)
         let failures = results.compactMap { if case .failure(let e) = $0 { e } else { nil } }
         #expect(failures.count == contenders - 1)
-        #expect(failures.allSatisfy { $0 == .conflict(entity: "ticket/1", expectedVersion: 1, currentVersion: 2) })
+        #expect(failures.allSatisfy { $0 == .conflict(entity: "ticket/1", reason: .staleVersion(expected: 1, current: 2)) })
         #expect(try await world.store.ticket(ticket.id) == winners.first)
         #expect(try await world.auditEvents().count == 2)
     }

@@ -80,7 +80,7 @@ struct JSONWriterTests {
         #expect(
             JSONWriter.text(of: customer)
                 == #"{"company":null,"created_at":"2025-01-06T09:00:00Z","email":"ada@example.com","id":1,"name":"Ada","#
-                + #""updated_at":"2025-01-06T09:00:00Z"}"#)
+                + #""updated_at":"2025-01-06T09:00:00Z","version":1}"#)
         let event = AuditEvent(
             id: AuditEventID(5),
             record: AuditRecord(

@@ -247,7 +247,9 @@ struct TicketListTests {
     func deleteCustomerAfterTickets() async throws {
         let world = try await World.make()
         let ticket = try await world.ticket(customer: 2)
-        await expectValidation(field: "customer") { try await world.service.deleteCustomer(CustomerID(2), by: world.admin) }
+        await expectError(.conflict(entity: "customer/2", reason: .hasDependants(count: 1, noun: "ticket"))) {
+            try await world.service.deleteCustomer(CustomerID(2), by: world.admin)
+        }
         try await world.service.deleteTicket(ticket.id, by: world.admin)
         try await world.service.deleteCustomer(CustomerID(2), by: world.admin)
         let customers = try await world.service.listCustomers(by: world.agent)

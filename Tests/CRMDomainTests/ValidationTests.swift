@@ -271,9 +271,9 @@ struct LoginTests {
         #expect(admin.principal.user?.role == .admin)
     }
 
-    @Test("CRM_ADMIN_TOKEN overrides the admin token; an empty override keeps the default")
+    @Test("CRM_ADMIN_TOKEN overrides the admin token (an empty one is refused: SeedTokenTests)")
     func adminTokenOverride() async throws {
-        let settings = try CRMSettings(environment: ["CRM_ADMIN_TOKEN": "root!", "CRM_AGENT_TOKEN": ""])
+        let settings = try CRMSettings(environment: ["CRM_ADMIN_TOKEN": "root!"])
         let service = CRMService(store: InMemoryCRMStore(seed: settings.seed, seededAt: t0))
         #expect(try await service.login(token: "root!", via: .shell).principal.name == "admin")
         await expectError(.unauthenticated) { _ = try await service.login(token: "admin123", via: .shell) }

@@ -81,6 +81,9 @@ struct SQLiteStoreTests {
             String(describing: error).contains("newer crm (schema 99")
         }
         #expect(FileManager.default.contents(atPath: path) == before)
+        for companion in ["-wal", "-shm", "-journal"] {
+            #expect(!FileManager.default.fileExists(atPath: path + companion), "nothing left beside it: \(companion)")
+        }
     }
 
     @Test("an unwritable location is a clear error")

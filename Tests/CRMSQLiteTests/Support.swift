@@ -35,13 +35,22 @@ func crmBinary() throws -> URL {
     throw CocoaError(.fileNoSuchFile)
 }
 
-/// Runs `crm` with arguments and stdin text; returns exit status, stdout and stderr.
-func runCRM(_ arguments: [String], input: String = "", in folder: URL) throws -> (status: Int32, output: String, error: String) {
+/// Runs `crm` (or, with `umask`, `sh -c 'umask U; exec crm ...'`) with arguments, extra environment and stdin
+/// text; returns exit status, stdout and stderr.
+func runCRM(
+    _ arguments: [String], input: String = "", in folder: URL, environment: [String: String] = [:],
+    umask: String? = nil
+) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
-    process.executableURL = try crmBinary()
-    process.arguments = arguments
+    if let umask {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask \(umask); exec \"$0\" \"$@\"", try crmBinary().path] + arguments
+    } else {
+        process.executableURL = try crmBinary()
+        process.arguments = arguments
+    }
     process.currentDirectoryURL = folder
-    process.environment = ["HOME": folder.path, "PATH": "/usr/bin:/bin"]
+    process.environment = ["HOME": folder.path, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
     process.standardOutput = stdout
@@ -53,4 +62,21 @@ func runCRM(_ arguments: [String], input: String = "", in folder: URL) throws ->
     let error = stderr.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+}
+
+/// Runs SQL on a database file with the `sqlite3` command-line tool (a writer that is not crm); returns its output.
+@discardableResult
+func sqlite3(_ path: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [path]
+    let stdin = Pipe(), stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(sql.utf8))
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: output, as: UTF8.self)
 }

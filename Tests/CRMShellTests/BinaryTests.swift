@@ -267,9 +267,9 @@ struct BinaryTests {
         #expect(run.status == 0)
         #expect(
             run.out
-                == "id,name,email,company,created_at,updated_at\r\n"
-                + "1,Jane Doe,jane@example.com,,2025-01-06T09:00:00Z,2025-01-06T09:00:00Z\r\n"
-                + "2,John Smith,john@example.com,,2025-01-06T09:00:00Z,2025-01-06T09:00:00Z\r\n")
+                == "id,name,email,company,created_at,updated_at,version\r\n"
+                + "1,Jane Doe,jane@example.com,,2025-01-06T09:00:00Z,2025-01-06T09:00:00Z,1\r\n"
+                + "2,John Smith,john@example.com,,2025-01-06T09:00:00Z,2025-01-06T09:00:00Z,1\r\n")
     }
 
     @Test(arguments: ["xml", "JSON", ""])

@@ -248,6 +248,7 @@ struct CommandRunnerTests {
                 company:
                 created_at: 2025-01-06T09:00:00Z
                 updated_at: 2025-01-06T09:00:00Z
+                version:    1
 
                 """)
     }
@@ -328,7 +329,7 @@ struct CommandRunnerTests {
         let shell = TestShell()
         await shell.login(as: "admin")
         await shell.ok("ticket create --customer 1 --subject Hello")
-        await shell.fails("customer delete 1 --yes", .failure, "customer 1 still has 1 ticket")
+        await shell.fails("customer delete 1 --yes", .failure, "customer/1 still has 1 ticket")
         #expect((await shell.ok("customer show 1")).contains("Jane Doe"))
     }
 
@@ -877,7 +878,7 @@ struct CommandRunnerTests {
         #expect(ExitStatus(for: CRMError.notFound(entity: "ticket/1")) == .failure)
         #expect(ExitStatus(for: CRMError.validation(field: "f", reason: "r")) == .failure)
         #expect(ExitStatus(for: CRMError.invalidTransition(from: .closed, to: .open, allowed: [])) == .failure)
-        #expect(ExitStatus(for: CRMError.conflict(entity: "ticket/1", expectedVersion: 1, currentVersion: 2)) == .failure)
+        #expect(ExitStatus(for: CRMError.conflict(entity: "ticket/1", reason: .staleVersion(expected: 1, current: 2))) == .failure)
         #expect(ExitStatus(for: CRMError.forbidden(permission: .auditRead, principal: "agent")) == .denied)
         #expect(ExitStatus(for: CRMError.unauthenticated) == .denied)
         #expect(ExitStatus(for: ShellError.usage("x")) == .usage)
@@ -973,7 +974,8 @@ struct CommandRunnerTests {
             try JSONDecoder().decode(Customer.self, from: Data(shown.utf8)) == Customer(
                 id: CustomerID(1), name: "Jane Doe", email: "jane@example.com", company: nil, createdAt: t0,
                 updatedAt: t0))
-        #expect(Set(try Self.object(shown).keys) == ["id", "name", "email", "company", "created_at", "updated_at"])
+        #expect(
+            Set(try Self.object(shown).keys) == ["id", "name", "email", "company", "created_at", "updated_at", "version"])
 
         let created = await shell.ok("customer create --name Ada --email ada@example.com --company Analytical")
         #expect(try JSONDecoder().decode(Customer.self, from: Data(created.utf8)).company == "Analytical")
@@ -1095,7 +1097,8 @@ struct CommandRunnerTests {
         await shell.ok("set format csv")
         #expect(
             (await shell.ok("customer show 1"))
-                == "id,name,email,company,created_at,updated_at\r\n1,Jane Doe,jane@example.com,,2025-01-06T09:00:00Z,2025-01-06T09:00:00Z\r\n")
+                == "id,name,email,company,created_at,updated_at,version\r\n"
+                + "1,Jane Doe,jane@example.com,,2025-01-06T09:00:00Z,2025-01-06T09:00:00Z,1\r\n")
         #expect((await shell.ok("ticket list")) == Self.ticketHeader + "\r\n")
     }
 
@@ -1120,6 +1123,7 @@ struct CommandRunnerTests {
         #expect(lines[2].split(separator: "\t", omittingEmptySubsequences: false)[2] == #""A ""quoted"" word""#)
         #expect(
             (await shell.ok("customer show 2"))
-                == "id\tname\temail\tcompany\tcreated_at\tupdated_at\n2\tJohn Smith\tjohn@example.com\t\t2025-01-06T09:00:00Z\t2025-01-06T09:00:00Z\n")
+                == "id\tname\temail\tcompany\tcreated_at\tupdated_at\tversion\n"
+                + "2\tJohn Smith\tjohn@example.com\t\t2025-01-06T09:00:00Z\t2025-01-06T09:00:00Z\t1\n")
     }
 }

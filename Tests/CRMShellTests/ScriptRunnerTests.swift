@@ -108,7 +108,7 @@ struct ScriptRunnerTests {
     }
 
     @Test func aFailingCommandOverSeveralLinesReportsTheLineItStartsOn() async {
-        let lines = ["login agent123", "", "ticket create --customer 99 --subject 'one", "two", "three'", "whoami"]
+        let lines = ["login agent123", "", "ticket create --customer 99 --subject s --description 'one", "two", "three'", "whoami"]
         let (status, sink) = await Self.script(lines)
         #expect(status == .failure)
         #expect(sink.errors == ["s.crm:3: error: customer_id: customer 99 does not exist"])

@@ -1,7 +1,7 @@
 import CRMDomain
 
 /// What a command produced, before it is written in the session's format.
-enum CommandOutput: Sendable {
+public enum CommandOutput: Sendable {
     /// Nothing to print.
     case nothing
     /// A mutation: one line in `table` format (`created ticket 3`), the entity itself in the others.

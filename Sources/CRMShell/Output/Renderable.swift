@@ -1,7 +1,7 @@
 import CRMDomain
 
 /// An entity the shell can show as a record, a table row, CSV or JSON (the same JSON as the HTTP API).
-protocol Renderable: JSONWritable, Sendable {
+public protocol Renderable: JSONWritable, Sendable {
     /// Every field, by wire name, in display order.
     static var fields: [String] { get }
     /// The fields shown as columns of a `table` list.
@@ -11,20 +11,23 @@ protocol Renderable: JSONWritable, Sendable {
 }
 
 extension Customer: Renderable {
-    static let fields = ["id", "name", "email", "company", "created_at", "updated_at"]
-    static let listFields = ["id", "name", "email", "company"]
-    var values: [String] {
-        [self.id.description, self.name, self.email, self.company ?? "", self.createdAt.iso8601, self.updatedAt.iso8601]
+    public static let fields = ["id", "name", "email", "company", "created_at", "updated_at", "version"]
+    public static let listFields = ["id", "name", "email", "company"]
+    public var values: [String] {
+        [
+            self.id.description, self.name, self.email, self.company ?? "", self.createdAt.iso8601,
+            self.updatedAt.iso8601, String(self.version),
+        ]
     }
 }
 
 extension Ticket: Renderable {
-    static let fields = [
+    public static let fields = [
         "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags", "created_at",
         "updated_at", "version",
     ]
-    static let listFields = ["id", "customer_id", "status", "priority", "assignee", "tags", "subject"]
-    var values: [String] {
+    public static let listFields = ["id", "customer_id", "status", "priority", "assignee", "tags", "subject"]
+    public var values: [String] {
         [
             self.id.description, self.customerID.description, self.subject, self.description, self.status.rawValue,
             self.priority.rawValue, self.assignee ?? "", self.tags.joined(separator: ","), self.createdAt.iso8601,
@@ -34,17 +37,17 @@ extension Ticket: Renderable {
 }
 
 extension Note: Renderable {
-    static let fields = ["id", "ticket_id", "author", "text", "created_at"]
-    static let listFields = ["id", "created_at", "author", "text"]
-    var values: [String] {
+    public static let fields = ["id", "ticket_id", "author", "text", "created_at"]
+    public static let listFields = ["id", "created_at", "author", "text"]
+    public var values: [String] {
         [self.id.description, self.ticketID.description, self.author, self.text, self.createdAt.iso8601]
     }
 }
 
 extension AuditEvent: Renderable {
-    static let fields = ["id", "at", "actor", "action", "entity", "changes", "via"]
-    static let listFields = ["id", "at", "actor", "action", "entity", "changes"]
-    var values: [String] {
+    public static let fields = ["id", "at", "actor", "action", "entity", "changes", "via"]
+    public static let listFields = ["id", "at", "actor", "action", "entity", "changes"]
+    public var values: [String] {
         let changes = self.changes.keys.sorted().map { key in
             let change = self.changes[key]!
             return "\(key): \(change.old) -> \(change.new)"
@@ -99,11 +102,17 @@ struct Deletion: Renderable {
 }
 
 /// A ticket shown with its notes (`ticket show`); JSON is the ticket object plus a `notes` array.
-struct TicketWithNotes: JSONWritable, Sendable {
-    let ticket: Ticket
-    let notes: [Note]?
+public struct TicketWithNotes: JSONWritable, Sendable {
+    public let ticket: Ticket
+    public let notes: [Note]?
 
-    func write(to json: inout JSONWriter) {
+    /// A ticket and, when the reader may see them, its notes.
+    public init(ticket: Ticket, notes: [Note]?) {
+        self.ticket = ticket
+        self.notes = notes
+    }
+
+    public func write(to json: inout JSONWriter) {
         self.ticket.write(to: &json, notes: self.notes)
     }
 }

@@ -2,11 +2,16 @@ import CRMDomain
 import Foundation
 
 /// Turns command outputs into `table`, `json` (JSON Lines), `csv` or `tsv` text.
-struct Renderer: Sendable {
-    let format: OutputFormat
+public struct Renderer: Sendable {
+    public let format: OutputFormat
+
+    /// A renderer for `format`.
+    public init(format: OutputFormat) {
+        self.format = format
+    }
 
     /// The text for an output, ending in a newline unless empty.
-    func render(_ output: CommandOutput) -> String {
+    public func render(_ output: CommandOutput) -> String {
         switch output {
         case .nothing:
             return ""
