@@ -73,20 +73,13 @@ public struct CRM: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
-        let streams = StandardStreams()
-        defer { streams.flush() }
         guard let format = OutputFormat(rawValue: self.format) else {
-            streams.write(error: "error: unknown format '\(self.format)' (one of table, json, csv, tsv)")
+            StandardStreams().write(error: "error: unknown format '\(self.format)' (one of table, json, csv, tsv)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        let service: CRMService
-        do {
-            service = try self.store.makeService(environment: environment)
-        } catch {
-            streams.write(error: "error: \(error)")
-            throw ExitCode(ExitStatus(for: error).rawValue)
-        }
+        let startup = try Startup(store: self.store)
+        let (environment, streams, service) = (startup.environment, startup.streams, startup.service)
+        defer { streams.flush() }
         let session = Session(service: service, format: format)
         session.serverLogPath = HistoryFile.stateDirectory(environment: environment) + "/server.log"
         do {
@@ -95,8 +88,7 @@ public struct CRM: AsyncParsableCommand {
                 session.caller = try await service.login(token: token, via: .shell)
             }
         } catch {
-            streams.write(error: "error: \(error)")
-            throw ExitCode(ExitStatus(for: error).rawValue)
+            throw startup.exit(reporting: error)
         }
         Interruption.install()
         var status = await self.runMode(session: session, environment: environment, streams: streams)

@@ -15,11 +15,6 @@ public struct CommandResult: Equatable, Sendable {
     }
 }
 
-/// Thrown by `source` when the sourced script failed; its errors were already reported.
-struct ScriptStopped: Error {
-    let status: ExitStatus
-}
-
 /// Runs one command line in a session: line in, output, error and exit status out.
 public final class CommandRunner {
     public let session: Session

@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// Ctrl-C in the shell modes (DESIGN §5.3, §5.5): SIGINT only raises a flag, and a running script stops at the next
-/// command boundary (never in the middle of writing a record). The flag is reset before each top-level command.
+/// command boundary (never in the middle of writing a record). The flag is reset when catching starts: `install()`
+/// for a script run, `catching` for each `source` in the interactive shell (which otherwise ignores SIGINT).
 public enum Interruption {
     private static let requested = Atomic<Bool>(false)
 

@@ -5,8 +5,7 @@ import CRMDomain
 public enum Rendering {
     /// What `ticket list` prints for `tickets`, the page starting at `offset` of `total`.
     public static func tickets(_ tickets: [Ticket], total: Int, offset: Int = 0, format: OutputFormat) -> String {
-        Renderer(format: format).render(
-            .list(tickets, fields: Ticket.fields, listFields: Ticket.listFields, total: total, offset: offset, noun: "tickets"))
+        Renderer(format: format).render(.list(tickets, total: total, offset: offset, noun: "tickets"))
     }
 
     /// What `ticket show` prints: the ticket, then its notes when given.
@@ -16,10 +15,7 @@ public enum Rendering {
 
     /// What `customer list` prints.
     public static func customers(_ customers: [Customer], total: Int, offset: Int = 0, format: OutputFormat) -> String {
-        Renderer(format: format).render(
-            .list(
-                customers, fields: Customer.fields, listFields: Customer.listFields, total: total, offset: offset,
-                noun: "customers"))
+        Renderer(format: format).render(.list(customers, total: total, offset: offset, noun: "customers"))
     }
 
     /// What `customer show` prints.
@@ -29,16 +25,12 @@ public enum Rendering {
 
     /// What `note list` prints.
     public static func notes(_ notes: [Note], format: OutputFormat) -> String {
-        Renderer(format: format).render(
-            .list(notes, fields: Note.fields, listFields: Note.listFields, total: notes.count, offset: 0, noun: "notes"))
+        Renderer(format: format).render(.list(notes, total: notes.count, noun: "notes"))
     }
 
     /// What `audit` and `ticket history` print.
     public static func auditEvents(_ events: [AuditEvent], total: Int, offset: Int = 0, format: OutputFormat) -> String {
-        Renderer(format: format).render(
-            .list(
-                events, fields: AuditEvent.fields, listFields: AuditEvent.listFields, total: total, offset: offset,
-                noun: "events"))
+        Renderer(format: format).render(.list(events, total: total, offset: offset, noun: "events"))
     }
 
     /// What a mutation prints: `message` in `table` format, the changed ticket in the others.

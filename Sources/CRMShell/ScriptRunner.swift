@@ -26,13 +26,19 @@ public final class ScriptRunner {
     public let runner: CommandRunner
     public let options: ScriptOptions
     let sink: any OutputSink
-    private var sourceDepth = 0
 
-    public init(runner: CommandRunner, options: ScriptOptions, sink: any OutputSink) {
+    /// A runner whose scripts may `source` files with the same options and sink (it sets the session's
+    /// `scriptSource`).
+    public convenience init(runner: CommandRunner, options: ScriptOptions, sink: any OutputSink) {
+        self.init(runner: runner, source: ScriptSource(options: options, sink: sink))
+    }
+
+    /// A runner for the lines of `source`, whose own `source` commands nest one deeper.
+    init(runner: CommandRunner, source: ScriptSource) {
         self.runner = runner
-        self.options = options
-        self.sink = sink
-        runner.session.runScript = { [unowned self] path in try await self.source(path) }
+        self.options = source.options
+        self.sink = source.sink
+        runner.session.scriptSource = source
     }
 
     /// Runs every line `nextLine` yields (nil at end) as the script named `name` (`-` for stdin). A line that
@@ -149,18 +155,6 @@ public final class ScriptRunner {
         self.sink.flush()
         self.sink.write(error: "interrupted")
         return .interrupted
-    }
-
-    private func source(_ path: String) async throws {
-        guard self.sourceDepth < 16 else { throw ShellError.failed("source: nested too deeply at '\(path)'") }
-        let input = try ScriptInput(path: path)
-        self.sourceDepth += 1
-        defer { self.sourceDepth -= 1 }
-        // Ctrl-C stops a sourced script at a command boundary, also in the interactive shell (DESIGN §5.3).
-        let status = await Interruption.catching {
-            await self.run(name: path, flushEachCommand: self.options.flushEachCommand) { try await input.lines.next() }
-        }
-        if status != .success { throw ScriptStopped(status: status) }
     }
 }
 

@@ -19,26 +19,20 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
-        let streams = StandardStreams()
-        let service: CRMService
-        do {
-            service = try self.store.makeService(environment: environment)
-        } catch {
-            streams.write(error: "error: \(error)")
-            throw ExitCode(ExitStatus(for: error).rawValue)
-        }
+        let startup = try Startup(store: self.store)
         var logger = Logger(label: "crm") { FileLogHandler.standardError(label: $0) }
         logger.logLevel = .notice
         let host = self.host
-        let application = buildApplication(service: service, host: host, port: self.port, logger: logger) { port in
+        let application = buildApplication(
+            service: startup.service, host: host, port: self.port, logger: logger
+        ) { port in
             print("crm API listening on http://\(host):\(port)")
             fflush(crm_stdout())
         }
         do {
             try await application.runService()
         } catch {
-            streams.write(error: "error: cannot listen on \(host):\(self.port): \(error)")
+            startup.streams.write(error: "error: cannot listen on \(host):\(self.port): \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
     }

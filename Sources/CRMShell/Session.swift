@@ -13,8 +13,9 @@ public final class Session {
     /// Reads a secret from the terminal with echo off, through the shell's line reader; nil when cancelled
     /// (Ctrl-C, Ctrl-D). Itself nil when stdin is not a TTY.
     public var readSecret: ((String) async -> String?)?
-    /// Runs a script file (`source`), set by the script runner.
-    var runScript: ((String) async throws -> Void)?
+    /// How `source FILE` runs a script here: set by whoever reads the lines (the script runner, the interactive
+    /// shell); nil for a bare `CommandRunner`.
+    var scriptSource: ScriptSource?
     /// The HTTP API this shell may run in the background (`server start`).
     public let server = BackgroundServer()
     /// Where the background server writes its log, so it never garbles the prompt.

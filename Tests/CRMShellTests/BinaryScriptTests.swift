@@ -90,7 +90,7 @@ struct BinaryScriptTests {
         let folder = try TemporaryDirectory()
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("dir"), withIntermediateDirectories: true)
-        let directory = try runCRM(["-f", "dir"], in: folder.url, environment: Binary.environment(home: folder.path))
+        let directory = try folder.crm(["-f", "dir"])
         #expect(directory.status == 1)
         #expect(directory.err == "error: cannot read 'dir': Is a directory\n")
         let missing = try Self.crm(["-f", "nope.crm"])
@@ -107,9 +107,8 @@ struct BinaryScriptTests {
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
         try folder.write("a.crm", "login agent123\n")
         try folder.write("b.crm", "logout\nwhoami\n")
-        let run = try runCRM(
-            ["-c", "whoami", "-f", "a.crm", "-c", "whoami", "-f", "b.crm", "-c", "ticket show 5", "-c", "whoami"],
-            in: folder.url, environment: Binary.environment(home: folder.path))
+        let run = try folder.crm(
+            ["-c", "whoami", "-f", "a.crm", "-c", "whoami", "-f", "b.crm", "-c", "ticket show 5", "-c", "whoami"])
         #expect(run.status == 1)
         #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent)\nlogged out\nanonymous\n")
         #expect(run.err == "-c:3: error: ticket/5 not found\n")
@@ -132,8 +131,7 @@ struct BinaryScriptTests {
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
         let input = folder.url.appendingPathComponent("in.crm")
         try (Data("whoami\nnote add 1 caf".utf8) + Data([0xE9]) + Data("\nwhoami\n\0\n".utf8)).write(to: input)
-        let run = try runCRM(
-            ["--keep-going"], in: folder.url, environment: Binary.environment(home: folder.path), stdinFile: input.path)
+        let run = try folder.crm(["--keep-going"], stdinFile: input.path)
         #expect(run.status == 1)
         #expect(run.err == "-:2: error: the line is not valid UTF-8\n-:4: error: the line contains a NUL byte\n")
         #expect(run.out == "anonymous\nanonymous\n")
@@ -152,10 +150,9 @@ struct BinaryScriptTests {
     @Test func tokenFileLogsInWithoutTheTokenOnTheCommandLine() throws {
         let folder = try TemporaryDirectory()
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let environment = Binary.environment(home: folder.path)
         let good = try folder.write("token", "agent123\r\n")
         chmod(good, 0o600)
-        let run = try runCRM(["--token-file", "token", "-c", "whoami"], in: folder.url, environment: environment)
+        let run = try folder.crm(["--token-file", "token", "-c", "whoami"])
         #expect(run.status == 0)
         #expect(run.out == "agent (agent)\n")
         let substituted = try Self.bash(#""$CRM" --token-file <(printf 'admin123\n') -c whoami"#)
@@ -163,14 +160,14 @@ struct BinaryScriptTests {
 
         let open = try folder.write("open-token", "admin123\n")
         chmod(open, 0o644)
-        let refused = try runCRM(["--token-file", "open-token", "-c", "whoami"], in: folder.url, environment: environment)
+        let refused = try folder.crm(["--token-file", "open-token", "-c", "whoami"])
         #expect(refused.status == 2)
         #expect(refused.err.contains("may be read by group or others"))
         let wrong = try folder.write("wrong-token", "Sup3rSecret\n")
         chmod(wrong, 0o600)
-        let denied = try runCRM(["--token-file", "wrong-token", "-c", "whoami"], in: folder.url, environment: environment)
+        let denied = try folder.crm(["--token-file", "wrong-token", "-c", "whoami"])
         #expect(denied.status == 4)
-        let missing = try runCRM(["--token-file", "missing", "-c", "whoami"], in: folder.url, environment: environment)
+        let missing = try folder.crm(["--token-file", "missing", "-c", "whoami"])
         #expect(missing.status == 1)
         #expect(missing.err == "error: cannot read token file 'missing': No such file or directory\n")
         for run in [refused, denied, missing] {

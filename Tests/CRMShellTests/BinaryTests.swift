@@ -144,8 +144,7 @@ struct BinaryTests {
         let folder = try TemporaryDirectory()
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
         try folder.write("s.crm", "whoami\n\nticket show 8\n")
-        let run = try runCRM(
-            ["-f", "s.crm"], in: folder.url, environment: Binary.environment(home: folder.path))
+        let run = try folder.crm(["-f", "s.crm"])
         #expect(run.status == 1)
         #expect(run.out == "anonymous\n")
         #expect(run.err == "s.crm:3: error: ticket/8 not found\n")
@@ -211,6 +210,20 @@ struct BinaryTests {
             ["-c", "login fromenv1"], environment: ["CRM_ADMIN_TOKEN": "fromenv1"], dotEnv: "CRM_ADMIN_TOKEN=fromfile1\n")
         #expect(run.status == 0)
         #expect(run.out == "logged in as admin (admin)\n")
+    }
+
+    /// `crm` and `crm serve` start the same way: `.env` read, settings and store checked, the failure reported with
+    /// its exit status before anything runs.
+    @Test(arguments: [["-c", "whoami"], ["serve", "--port", "0"]])
+    func everyModeRefusesBadSettingsAndStoresAlike(mode: [String]) throws {
+        let setting = try Self.crm(mode, dotEnv: "CRM_PUBLIC_TICKETS=maybe\n")
+        #expect(setting.status == 2)
+        #expect(setting.err == "error: CRM_PUBLIC_TICKETS: 'maybe' is not one of 1, 0, true, false\n")
+        #expect(setting.out.isEmpty)
+        let store = try Self.crm(mode + ["--db", "no-such-folder/crm.db"])
+        #expect(store.status == 1)
+        #expect(store.err.hasPrefix("error: cannot open database 'no-such-folder/crm.db': "))
+        #expect(store.out.isEmpty)
     }
 
     @Test func privateTicketsNeedALogin() throws {

@@ -106,6 +106,13 @@ struct CommandRunnerTests {
         #expect(customers.hasSuffix("(1-2 of 2 customers)\n"))
     }
 
+    @Test(arguments: [("customer list", "customers"), ("ticket list", "tickets"), ("audit", "events")])
+    func pagingHelpNamesWhatTheCommandLists(command: String, noun: String) async {
+        let help = await TestShell().ok("help \(command)")
+        #expect(help.contains("  at most N \(noun) (default 100, max 1000)\n"))
+        #expect(help.contains("  skip the first N \(noun)\n"))
+    }
+
     @Test func helpOfAnUnknownCommandSuggestsTheClosestOne() async {
         let shell = TestShell()
         await shell.fails("help tickt", .usage, "unknown command 'tickt'; did you mean 'ticket'?")

@@ -319,6 +319,21 @@ struct ScriptRunnerTests {
         #expect(sink.output.isEmpty)
     }
 
+    @Test func sourcesOneAfterAnotherDoNotNest() async throws {
+        let folder = try TemporaryDirectory()
+        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
+        let inner = try folder.write("inner.crm", "whoami\n")
+        let middle = try folder.write("middle.crm", "source \(inner)\n")
+        let (status, sink) = await Self.script(Array(repeating: "source \(middle)", count: 20))
+        #expect(status == .success)
+        #expect(sink.errors.isEmpty)
+        #expect(sink.output == String(repeating: "anonymous\n", count: 20))
+    }
+
+    @Test func sourceNeedsAScriptOrTheInteractiveShell() async {
+        await TestShell().fails("source any.crm", .failure, "source runs only in a script or the interactive shell")
+    }
+
     @Test func aFileThatSourcesItselfStopsAtTheNestingLimit() async throws {
         let folder = try TemporaryDirectory()
         defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends

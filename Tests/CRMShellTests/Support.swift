@@ -108,6 +108,11 @@ final class TemporaryDirectory {
         try Data(text.utf8).write(to: file)
         return file.path
     }
+
+    /// Runs the built `crm` with this directory as its working directory and home, in the controlled environment.
+    func crm(_ arguments: [String], stdinFile: String? = nil) throws -> Run {
+        try runCRM(arguments, in: self.url, environment: Binary.environment(home: self.path), stdinFile: stdinFile)
+    }
 }
 
 // MARK: The built binary

@@ -2,20 +2,13 @@ import CRMDomain
 
 /// `customer list|show|create|update|delete`.
 enum CustomerCommands {
-    static let paging = [
-        FlagSpec("limit", .number, help: "at most N customers (default 100, max 1000)"),
-        FlagSpec("offset", .number, help: "skip the first N customers"),
-    ]
-
     static let all: [CommandSpec] = [
         CommandSpec(
-            ["customer", "list"], flags: paging, permission: .customerRead, summary: "List customers by ID.",
+            ["customer", "list"], flags: FlagSpec.paging("customers"), permission: .customerRead, summary: "List customers by ID.",
             examples: ["customer list", "customer list --limit 10 --offset 20"]
         ) { invocation, session in
             let page = try await session.service.listCustomers(try invocation.page(), by: session.caller)
-            return .list(
-                page.items, fields: Customer.fields, listFields: Customer.listFields, total: page.total,
-                offset: page.offset, noun: "customers")
+            return .list(page, noun: "customers")
         },
         CommandSpec(
             ["customer", "show"], [ArgumentSpec("ID", .customerID)], permission: .customerRead,
@@ -33,10 +26,10 @@ enum CustomerCommands {
             permission: .customerWrite, summary: "Add a customer.",
             examples: ["customer create --name \"Ada Lovelace\" --email ada@example.com --company Analytical"]
         ) { invocation, session in
-            guard let name = invocation.flag("name") else { throw ShellError.usage("customer create needs --name") }
-            guard let email = invocation.flag("email") else { throw ShellError.usage("customer create needs --email") }
-            let customer = try await session.service.createCustomer(
-                NewCustomer(name: name, email: email, company: invocation.flag("company")), by: session.caller)
+            let input = NewCustomer(
+                name: try invocation.required("name"), email: try invocation.required("email"),
+                company: invocation.flag("company"))
+            let customer = try await session.service.createCustomer(input, by: session.caller)
             return .changed("created customer \(customer.id)", customer)
         },
         CommandSpec(
@@ -55,17 +48,11 @@ enum CustomerCommands {
             let customer = try await session.service.updateCustomer(try invocation.customerID(), changes, by: session.caller)
             return .changed("saved customer \(customer.id)", customer)
         },
-        CommandSpec(
-            ["customer", "delete"], [ArgumentSpec("ID", .customerID)],
-            flags: [FlagSpec("yes", nil, help: "don't ask for confirmation (required without a terminal)")],
-            permission: .customerDelete, summary: "Delete a customer that has no tickets (admin only).",
-            examples: ["customer delete 3 --yes"]
-        ) { invocation, session in
-            let id = try invocation.customerID()
-            try session.service.authorize(session.caller, .customerDelete)
-            try await Confirmation.require("delete customer \(id)?", invocation, session)
+        DeleteCommand.spec(
+            "customer", .customerID, permission: .customerDelete,
+            summary: "Delete a customer that has no tickets (admin only).", id: { try $0.customerID() }
+        ) { id, session in
             try await session.service.deleteCustomer(id, by: session.caller)
-            return .changed("deleted customer \(id)", Deletion(deleted: "customer/\(id)"))
         },
     ]
 }

@@ -8,7 +8,7 @@ enum NoteCommands {
             permission: .noteWrite, summary: "Add a note to a ticket; the rest of the line is the text.",
             examples: ["note add 3 Called back, left a voicemail", "note add 3 \"Customer confirmed the fix\""]
         ) { invocation, session in
-            let ticketID = TicketID(try Invocation.id(invocation.argument("TICKET_ID") ?? "", name: "TICKET_ID"))
+            let ticketID = try invocation.ticketID("TICKET_ID")
             let text = invocation.rest("TEXT").joined(separator: " ")
             let note = try await session.service.addNote(to: ticketID, text: text, by: session.caller)
             return .changed("added note \(note.id) to ticket \(ticketID)", note)
@@ -17,10 +17,9 @@ enum NoteCommands {
             ["note", "list"], [ArgumentSpec("TICKET_ID", .ticketID)], permission: .noteRead,
             summary: "List a ticket's notes, oldest first.", examples: ["note list 3"]
         ) { invocation, session in
-            let ticketID = TicketID(try Invocation.id(invocation.argument("TICKET_ID") ?? "", name: "TICKET_ID"))
+            let ticketID = try invocation.ticketID("TICKET_ID")
             let notes = try await session.service.notes(on: ticketID, by: session.caller)
-            return .list(
-                notes, fields: Note.fields, listFields: Note.listFields, total: notes.count, offset: 0, noun: "notes")
+            return .list(notes, total: notes.count, noun: "notes")
         },
     ]
 }

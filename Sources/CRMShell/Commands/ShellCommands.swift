@@ -31,7 +31,10 @@ enum ShellCommands {
             summary: "Run the commands in FILE as a script, in this session.",
             examples: ["source examples/first-day.crm"]
         ) { invocation, session in
-            try await session.runScript?(invocation.argument("FILE") ?? "")
+            guard let source = session.scriptSource else {
+                throw ShellError.failed("source runs only in a script or the interactive shell")
+            }
+            try await source.run(invocation.argument("FILE") ?? "", in: session)
             return .nothing
         },
         CommandSpec(["exit"], summary: "Leave the shell (also: quit, Ctrl-D).") { _, session in

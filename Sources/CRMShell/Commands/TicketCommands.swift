@@ -15,7 +15,7 @@ enum TicketCommands {
                 FlagSpec("assignee", .user, help: "only tickets assigned to USER, 'me', or 'none' for unassigned"),
                 FlagSpec("tag", .text, help: "only tickets with this tag"),
                 FlagSpec("search", .text, help: "only tickets whose subject or description contains TEXT"),
-            ] + CustomerCommands.paging,
+            ] + FlagSpec.paging("tickets"),
             permission: .ticketRead, summary: "List tickets by ID, filtered and paged.",
             examples: ["ticket list --status open --priority urgent", "ticket list --assignee me --limit 20"]
         ) { invocation, session in
@@ -26,9 +26,7 @@ enum TicketCommands {
                 assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
                 tag: invocation.flag("tag"), search: invocation.flag("search"))
             let page = try await session.service.listTickets(filter, try invocation.page(), by: session.caller)
-            return .list(
-                page.items, fields: Ticket.fields, listFields: Ticket.listFields, total: page.total,
-                offset: page.offset, noun: "tickets")
+            return .list(page, noun: "tickets")
         },
         CommandSpec(
             ["ticket", "show"], [ArgumentSpec("ID", .ticketID)], permission: .ticketRead,
@@ -53,10 +51,8 @@ enum TicketCommands {
             permission: .ticketCreate, summary: "Open a ticket for a customer.",
             examples: ["ticket create --customer 1 --subject \"Cannot log in\" --priority high --tag login"]
         ) { invocation, session in
-            guard let customer = invocation.flag("customer") else {
-                throw ShellError.usage("ticket create needs --customer")
-            }
-            guard let subject = invocation.flag("subject") else { throw ShellError.usage("ticket create needs --subject") }
+            let customer = try invocation.required("customer")
+            let subject = try invocation.required("subject")
             let input = NewTicket(
                 customerID: CustomerID(try Invocation.id(customer, name: "--customer")), subject: subject,
                 description: invocation.flag("description") ?? "",
@@ -124,17 +120,11 @@ enum TicketCommands {
                 try await session.service.reopenTicket($0, by: session.caller)
             }
         },
-        CommandSpec(
-            ["ticket", "delete"], [ArgumentSpec("ID", .ticketID)],
-            flags: [FlagSpec("yes", nil, help: "don't ask for confirmation (required without a terminal)")],
-            permission: .ticketDelete, summary: "Delete a ticket and its notes (admin only).",
-            examples: ["ticket delete 3 --yes"]
-        ) { invocation, session in
-            let id = try invocation.ticketID()
-            try session.service.authorize(session.caller, .ticketDelete)
-            try await Confirmation.require("delete ticket \(id) and its notes?", invocation, session)
+        DeleteCommand.spec(
+            "ticket", .ticketID, permission: .ticketDelete, summary: "Delete a ticket and its notes (admin only).",
+            alsoDeleted: " and its notes", id: { try $0.ticketID() }
+        ) { id, session in
             try await session.service.deleteTicket(id, by: session.caller)
-            return .changed("deleted ticket \(id)", Deletion(deleted: "ticket/\(id)"))
         },
         CommandSpec(
             ["ticket", "history"], [ArgumentSpec("ID", .ticketID)], permission: .ticketHistory,
@@ -142,9 +132,7 @@ enum TicketCommands {
             examples: ["ticket history 3"]
         ) { invocation, session in
             let page = try await session.service.ticketHistory(try invocation.ticketID(), by: session.caller)
-            return .list(
-                page.items, fields: AuditEvent.fields, listFields: AuditEvent.listFields, total: page.total,
-                offset: page.offset, noun: "events")
+            return .list(page, noun: "events")
         },
     ]
 

@@ -1,6 +1,8 @@
 import CRMDomain
 
-/// What kind of value an argument or flag takes; drives conversion, help and completion.
+/// What kind of value an argument or flag takes: it names the value in usage lines (`ID`, `N`, `open|closed`) and
+/// tells completion what to offer. The parser only asks whether a flag takes a value at all; commands convert and
+/// check values themselves, through `Invocation`'s accessors and the domain.
 public enum ValueKind: Sendable, Equatable {
     case text
     case number
@@ -11,7 +13,7 @@ public enum ValueKind: Sendable, Equatable {
     case choice([String])
     /// A command name (for `help`).
     case command
-    /// A file path.
+    /// A file path (completion offers nothing).
     case file
 }
 
@@ -142,6 +144,12 @@ public struct Invocation: Sendable {
     /// A flag's last value, if given.
     func flag(_ name: String) -> String? { self.flags[name]?.last }
 
+    /// A flag's last value; a usage error (`customer create needs --name`) when it was not given.
+    func required(_ name: String) throws -> String {
+        guard let value = self.flag(name) else { throw ShellError.usage("\(self.command.name) needs --\(name)") }
+        return value
+    }
+
     /// Every value of a repeatable flag.
     func all(_ name: String) -> [String] { self.flags[name] ?? [] }
 
@@ -156,7 +164,7 @@ public struct Invocation: Sendable {
         return value
     }
 
-    /// A whole number (for --limit and --offset; the domain checks the range).
+    /// A whole number from a flag value (`--limit`, `--offset`, `--port`); whoever uses it checks the range.
     static func number(_ text: String, name: String) throws -> Int {
         guard let value = Int(text) else { throw ShellError.usage("--\(name) must be a whole number, got '\(text)'") }
         return value

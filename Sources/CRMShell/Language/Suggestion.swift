@@ -7,11 +7,12 @@ enum Suggestion {
         return best.1 <= max(2, word.count / 3) ? best.0 : nil
     }
 
-    /// A ` (did you mean 'x'?)` suffix, or empty.
+    /// A `; did you mean 'x'?` suffix for an error message, or empty.
     static func hint(for word: String, in candidates: [String]) -> String {
         closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 
+    /// The Levenshtein distance: how many single-character insertions, deletions or substitutions turn `a` into `b`.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         guard !a.isEmpty else { return b.count }

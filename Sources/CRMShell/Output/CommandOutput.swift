@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// What a command produced, before it is written in the session's format.
 public enum CommandOutput: Sendable {
     /// Nothing to print.
@@ -12,4 +14,16 @@ public enum CommandOutput: Sendable {
     case list([any Renderable], fields: [String], listFields: [String], total: Int, offset: Int, noun: String)
     /// Plain text (help), printed as is in every format.
     case text(String)
+}
+
+extension CommandOutput {
+    /// A list of `items`, the page starting at `offset` of `total`, with the fields their type declares.
+    static func list<Item: Renderable>(_ items: [Item], total: Int, offset: Int = 0, noun: String) -> CommandOutput {
+        .list(items, fields: Item.fields, listFields: Item.listFields, total: total, offset: offset, noun: noun)
+    }
+
+    /// One page from the service as a list; `noun` names its items (`tickets`).
+    static func list<Item: Renderable>(_ page: Page<Item>, noun: String) -> CommandOutput {
+        .list(page.items, total: page.total, offset: page.offset, noun: noun)
+    }
 }

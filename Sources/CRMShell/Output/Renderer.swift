@@ -1,11 +1,11 @@
 import CRMDomain
 import Foundation
 
-/// Writes command outputs as `table`, `json` (JSON Lines), `csv` or `tsv` text.
+/// Turns command outputs into `table`, `json` (JSON Lines), `csv` or `tsv` text.
 public struct Renderer: Sendable {
     public let format: OutputFormat
 
-    /// A renderer writing `format`.
+    /// A renderer for `format`.
     public init(format: OutputFormat) {
         self.format = format
     }

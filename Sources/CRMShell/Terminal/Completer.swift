@@ -17,7 +17,12 @@ final class CompletionCache: Sendable {
     /// The most recent IDs kept per entity.
     static let capacity = 500
 
-    private let snapshot = Mutex(Snapshot())
+    private let snapshot: Mutex<Snapshot>
+
+    /// A cache holding `snapshot` until the first refresh (empty by default).
+    init(_ snapshot: Snapshot = Snapshot()) {
+        self.snapshot = Mutex(snapshot)
+    }
 
     var current: Snapshot { self.snapshot.withLock { $0 } }
 

@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Runs the blocking libedit reads on a thread of their own, never on the Swift concurrency pool
-/// (NOTES-libedit-and-server.md), and hands each line back to the async REPL. Commands, confirmations and the
-/// token prompt all read here, in order.
+/// Runs the blocking libedit reads on a serial queue of their own, never on the Swift concurrency pool (a read
+/// blocks until a key comes, which would starve the pool's few threads and with them the background server), and
+/// hands each line back to the async REPL. Commands, confirmations and the token prompt all read here, in order.
 final class EditorThread: Sendable {
     private let editor: Mutex<LineEditor>
     private let queue = DispatchQueue(label: "crm.line-editor")

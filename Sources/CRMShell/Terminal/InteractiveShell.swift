@@ -6,8 +6,6 @@ import Foundation
 final class InteractiveShell {
     private let session: Session
     private let runner: CommandRunner
-    /// Runs `source FILE` (it sets the session's script hook).
-    private let script: ScriptRunner
     private let history: String?
     private let colors: Bool
     private let sink: StandardStreams
@@ -16,7 +14,8 @@ final class InteractiveShell {
     init(session: Session, history: String?, colors: Bool, sink: StandardStreams) {
         self.session = session
         self.runner = CommandRunner(session: session)
-        self.script = ScriptRunner(runner: self.runner, options: ScriptOptions(), sink: sink)
+        // `source FILE` runs with default script options and writes where the shell writes.
+        session.scriptSource = ScriptSource(options: ScriptOptions(), sink: sink)
         self.history = history
         self.colors = colors
         self.sink = sink

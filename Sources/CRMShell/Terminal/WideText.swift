@@ -13,7 +13,7 @@ enum WideText {
         return String(text)
     }
 
-    /// A NUL-terminated copy of `text` as wide characters, owned by the caller (release with `free`).
+    /// A NUL-terminated copy of `text` as wide characters, owned by the caller (release with `deallocate()`).
     static func duplicate(_ text: String) -> UnsafeMutablePointer<wchar_t> {
         let scalars = Array(text.unicodeScalars)
         let buffer = UnsafeMutablePointer<wchar_t>.allocate(capacity: scalars.count + 1)

@@ -29,3 +29,31 @@ struct StoreOptions: ParsableArguments {
         return CRMService(store: store, policy: settings.policy, clock: settings.makeClock())
     }
 }
+
+/// What every mode (`crm`, `crm serve`) starts from: the environment with `.env` under it, the standard streams, and
+/// the service over the chosen store.
+struct Startup {
+    let environment: [String: String]
+    let streams = StandardStreams()
+    let service: CRMService
+
+    /// Reads the environment and opens the store; a failure is reported on stderr and thrown as its exit code.
+    init(store: StoreOptions) throws(ExitCode) {
+        self.environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
+        do {
+            self.service = try store.makeService(environment: self.environment)
+        } catch {
+            throw Self.exit(reporting: error, on: self.streams)
+        }
+    }
+
+    /// Reports `error` on stderr; the exit code that ends the process for it.
+    func exit(reporting error: any Error) -> ExitCode {
+        Self.exit(reporting: error, on: self.streams)
+    }
+
+    private static func exit(reporting error: any Error, on streams: StandardStreams) -> ExitCode {
+        streams.write(error: "error: \(error)")
+        return ExitCode(ExitStatus(for: error).rawValue)
+    }
+}
