@@ -133,10 +133,12 @@ struct RouterTests {
             #expect(events.map(\.action) == ["ticket.create", "ticket.create"])
             #expect(events.allSatisfy { $0.via == .http && $0.actor == "agent" })
 
-            let noCustomer = try await api.post(
-                "/api/tickets/", #"{"customer_id": 9, "subject": "x"}"#, token: Token.agent)
-            #expect(noCustomer.status == 404)
-            #expect(noCustomer.errorMessage == "customer/9 not found", "\(noCustomer)")
+            for id in [9, 0, -1] {
+                let noCustomer = try await api.post(
+                    "/api/tickets/", #"{"customer_id": \#(id), "subject": "x"}"#, token: Token.agent)
+                #expect(noCustomer.status == 404)
+                #expect(noCustomer.errorMessage == "customer/\(id) not found", "\(noCustomer)")
+            }
             let anonymous = try await api.post("/api/tickets/", #"{"customer_id": 1, "subject": "x"}"#)
             #expect(anonymous.status == 403)
             #expect(try await world.tickets().count == 2)

@@ -182,7 +182,7 @@ struct AuditTests {
             Rejected(name: "validation: bad email", expected: .validation) { w in
                 _ = try await w.service.createCustomer(NewCustomer(name: "X", email: "x@"), by: w.agent)
             },
-            Rejected(name: "validation: unknown customer", expected: .validation) { w in
+            Rejected(name: "not found: unknown customer", expected: .error(.notFound(entity: "customer/9"))) { w in
                 _ = try await w.service.createTicket(NewTicket(customerID: CustomerID(9), subject: "s"), by: w.agent)
             },
             Rejected(

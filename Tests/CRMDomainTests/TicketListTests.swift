@@ -256,7 +256,7 @@ struct TicketListTests {
         #expect(customers.items.map(\.id) == [CustomerID(1)])
         #expect(customers.total == 1)
         await expectError(.notFound(entity: "customer/2")) { _ = try await world.service.customer(CustomerID(2), by: world.agent) }
-        await expectValidation(field: "customer_id") {
+        await expectError(.notFound(entity: "customer/2")) {
             _ = try await world.service.createTicket(NewTicket(customerID: CustomerID(2), subject: "x"), by: world.agent)
         }
         let next = try await world.service.createCustomer(NewCustomer(name: "New", email: "new@example.com"), by: world.agent)

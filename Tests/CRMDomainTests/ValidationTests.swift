@@ -100,10 +100,10 @@ struct ValidationTests {
         #expect(try Priority(validating: "urgent") == .urgent)
     }
 
-    @Test("an unknown customer on ticket create is a validation error on customer_id")
+    @Test("an unknown customer on ticket create is not found (HTTP 404, as the original answered)")
     func unknownCustomer() async throws {
         let world = try await World.make()
-        await expectValidation(field: "customer_id") {
+        await expectError(.notFound(entity: "customer/42")) {
             _ = try await world.service.createTicket(NewTicket(customerID: CustomerID(42), subject: "Hello"), by: world.agent)
         }
         #expect(try await world.snapshot().tickets.isEmpty)
