@@ -79,9 +79,11 @@ enum EntityTagCondition: Equatable {
 
 /// Reading the conditional headers of a request.
 enum ConditionalRequest {
-    /// The version an update must find (the domain compares it atomically), from `If-Match`: nil without the
-    /// header or with `*` (any existing entity). A list holding several versions needs the current one,
-    /// which `current` reads. A header no version can match is 412 at once.
+    /// The version an update must find (the domain compares it atomically, after validating the change), from
+    /// `If-Match`: nil without the header or with `*` (any existing entity). A list holding several versions needs
+    /// the current one, which `current` reads. When no listed tag can match (weak tags never do), the version asked
+    /// for is one no entity has, so the domain still answers a bad body with its validation error first (RFC 9110
+    /// §13.2.1) and a good one with 412.
     static func expectedVersion(_ request: Request, current: () async throws -> Int) async throws -> Int? {
         guard let header = request.headers[.ifMatch] else { return nil }
         guard let condition = EntityTagCondition(header) else {
@@ -91,16 +93,16 @@ enum ConditionalRequest {
         if condition == .any { return nil }
         let versions = condition.strongVersions
         switch versions.count {
-        case 0: throw Self.failed("If-Match lists no strong entity tag of a version (weak tags never match)")
+        case 0: return Self.noVersion
         case 1: return versions[0]
         default:
             let version = try await current()
-            guard versions.contains(version) else {
-                throw Self.failed("If-Match lists no current version (it is \"\(version)\")")
-            }
-            return version
+            return versions.contains(version) ? version : versions[0]
         }
     }
+
+    /// A version no entity has (versions start at 1).
+    private static let noVersion = 0
 
     /// `304 Not Modified` when `If-None-Match` matches `version`, else nil; a malformed header is ignored
     /// (RFC 9110 §13.1.2 lets a server evaluate only what it understands).
@@ -111,9 +113,6 @@ enum ConditionalRequest {
         return Response(status: .notModified, headers: [.eTag: ETag.header(version)])
     }
 
-    private static func failed(_ message: String) -> APIError {
-        APIError(status: .preconditionFailed, code: "conflict", message: message)
-    }
 }
 
 /// The `ETag` value of a version.

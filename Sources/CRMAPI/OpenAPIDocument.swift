@@ -53,7 +53,8 @@ enum OpenAPIDocument {
         if route.preconditions.contains(.ifMatch) {
             parameters.append([
                 "name": "If-Match", "in": "header", "required": false,
-                "description": "`*` or strong entity tags (`\"3\"`); a stale version is 412.", "schema": self.string,
+                "description": "`*` or entity tags (`\"3\"`, strong ones match); a stale version is 412, another value 400.",
+                "schema": ["type": "string", "pattern": self.entityTagList],
             ])
         }
         if route.preconditions.contains(.ifNoneMatch) {
@@ -97,6 +98,7 @@ enum OpenAPIDocument {
         case .permission: error(403, "Missing or invalid token, or permission denied")
         }
         if route.body != nil || !route.query.isEmpty { error(422, "Validation error naming the field") }
+        if route.body == "TicketCreate" { error(404, "The customer does not exist") }
         if !route.pathParameters.isEmpty {
             error(404, "Not found")
             if route.body != nil || route.method == .delete { error(422, "Validation error naming the field") }
@@ -178,6 +180,10 @@ enum OpenAPIDocument {
     }
 
     private static var string: [String: Any] { ["type": "string"] }
+
+    /// `If-Match`'s syntax (RFC 9110 §13.1.1): `*`, or a comma-separated list of entity tags, weak or strong; a
+    /// bare version number stands for its strong tag, as earlier crm versions accepted.
+    private static let entityTagList = #"^(\*|((W/)?"[!#-~]*"|[0-9]+)( *, *((W/)?"[!#-~]*"|[0-9]+))*)$"#
     private static var id: [String: Any] { ["type": "integer", "minimum": 1, "maximum": Int.max] }
     /// An ID in a body, read as the original read it: `1`, `1.0` and `"1"` are 1.
     private static var laxID: [String: Any] {
