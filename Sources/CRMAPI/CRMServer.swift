@@ -27,11 +27,12 @@ public func buildRouter(service: CRMService, counter: RequestCounter = RequestCo
     return CRMResponderBuilder(router: router)
 }
 
-/// The crm router behind path normalization.
+/// The crm router behind path normalization. Its types are spelled out rather than opaque: an opaque responder
+/// inside `Application` crashed the Swift 6.3.1 compiler in release builds (IRGen, `BackgroundServer.start`).
 public struct CRMResponderBuilder: HTTPResponderBuilder {
     let router: Router<CRMRequestContext>
 
-    public func buildResponder() -> some HTTPResponder<CRMRequestContext> {
+    public func buildResponder() -> PathNormalizingResponder<RouterResponder<CRMRequestContext>> {
         PathNormalizingResponder(next: self.router.buildResponder())
     }
 }
@@ -42,7 +43,7 @@ public func buildApplication(
     service: CRMService, host: String, port: Int, counter: RequestCounter = RequestCounter(),
     timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger,
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) -> Application<PathNormalizingResponder<RouterResponder<CRMRequestContext>>> {
     let bodyLimit = TimeAmount(timeouts.requestBody)
     return Application(
         router: buildRouter(service: service, counter: counter),

@@ -4,10 +4,10 @@ import Hummingbird
 /// `/api/customers/%31` is `/api/customers/1`, as the original service read it. Encoded reserved characters
 /// (`%2F`), other bytes and malformed escapes stay as they are: no route or ID matches them, so they are 404.
 /// It wraps the whole router, since Hummingbird picks the route before any middleware runs.
-struct PathNormalizingResponder<Next: HTTPResponder>: HTTPResponder {
+public struct PathNormalizingResponder<Next: HTTPResponder>: HTTPResponder {
     let next: Next
 
-    func respond(to request: Request, context: Next.Context) async throws -> Response {
+    public func respond(to request: Request, context: Next.Context) async throws -> Response {
         guard let path = request.head.path, path.utf8.contains(UInt8(ascii: "%")) else {
             return try await self.next.respond(to: request, context: context)
         }

@@ -46,7 +46,7 @@ private func respond(to request: Request) async -> HTTPResponse.Status {
 }
 
 private let start = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
-private let responder = buildRouter(
+private let responder: some HTTPResponder<CRMRequestContext> = buildRouter(
     service: CRMService(store: InMemoryCRMStore(seed: .demo(), seededAt: start), clock: SteppingClock(start: start))
 ).buildResponder()
 private let channel = NIOAsyncTestingChannel()
