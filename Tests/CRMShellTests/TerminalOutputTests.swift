@@ -64,6 +64,15 @@ struct TerminalOutputTests {
         #expect(!output.unicodeScalars.contains { [0x1B, 0x07, 0x9B, 0x7F, 0x202E].contains($0.value) })
     }
 
+    /// A comma or quote followed by a combining mark is one Character but still a comma or quote to a CSV reader
+    /// (found by the FuzzRenderers fuzzer).
+    @Test func csvQuotesACommaOrQuoteCarryingACombiningMark() async {
+        let shell = await Self.shell(customers: [NewCustomer(name: "a,\u{301}b \"\u{301}c", email: "m@example.com")])
+        await shell.ok("set format csv")
+        let output = await shell.ok("customer list")
+        #expect(output.contains("\"a,\u{301}b \"\"\u{301}c\""), "\(output.debugDescription)")
+    }
+
     @Test func jsonKeepsTheStoredTextExactly() async {
         let shell = await Self.shell(customers: [Self.hostile])
         await shell.ok("set format json")

@@ -98,11 +98,23 @@ public struct Renderer: Sendable {
     }
 
     private static func delimited(_ header: [String], _ rows: [[String]], separator: Character) -> String {
+        // By Unicode scalar, not Character: a comma or quote followed by a combining mark is one Character, yet
+        // a CSV reader still sees the comma or quote.
+        let separatorScalar = separator.unicodeScalars.first!
         func quote(_ field: String) -> String {
             let cell = VisibleText.escapedKeepingLineBreaks(field)
-            let needsQuotes = cell.contains(separator) || cell.contains("\"") || cell.contains("\n")
-                || cell.contains("\r")
-            return needsQuotes ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+            let needsQuotes = cell.unicodeScalars.contains {
+                $0 == separatorScalar || $0 == "\"" || $0 == "\n" || $0 == "\r"
+            }
+            guard needsQuotes else { return cell }
+            var quoted = String.UnicodeScalarView()
+            quoted.append("\"")
+            for scalar in cell.unicodeScalars {
+                quoted.append(scalar)
+                if scalar == "\"" { quoted.append("\"") }
+            }
+            quoted.append("\"")
+            return String(quoted)
         }
         let lines = ([header] + rows).map { $0.map(quote).joined(separator: String(separator)) }
         return lines.joined(separator: separator == "," ? "\r\n" : "\n") + (separator == "," ? "\r\n" : "\n")
