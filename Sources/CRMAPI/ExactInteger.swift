@@ -50,7 +50,7 @@ enum ExactInteger {
         }
         guard index == bytes.count else { return nil }
         // value = digits × 10^(exponent − fractionDigits)
-        while digits.first == 0 { digits.removeFirst() }
+        digits = Array(digits.drop { $0 == 0 })
         if digits.isEmpty { return .some(0) }
         var scale = exponent - fractionDigits
         while scale < 0, digits.last == 0 {

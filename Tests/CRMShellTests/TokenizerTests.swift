@@ -147,6 +147,25 @@ struct TokenizerTests {
         #expect(elapsed < .seconds(2))
     }
 
+    /// Once the words so far rule out a TEXT argument (an unknown flag, a command without one), the tokenizer stops
+    /// asking the command table, which walks the words each time: `note add --a --a …` stays linear.
+    @Test(arguments: ["note add --a", "ticket list", "bogus words", "note list 1 2", "login --a"])
+    func textStartIsAskedOnceItCanNeverStart(prefix: String) {
+        final class Count: @unchecked Sendable { var calls = 0 }
+        let count = Count()
+        var tokenizer = Tokenizer { words in
+            count.calls += 1
+            return CommandTable.parser.textStart(after: words)
+        }
+        let line = prefix + String(repeating: " --a", count: 5_000)
+        guard case .complete(let words) = tokenizer.append(line) else {
+            Issue.record("\(prefix): incomplete")
+            return
+        }
+        #expect(words.count > 5_000)
+        #expect(count.calls <= 4, "\(prefix): asked \(count.calls) times")
+    }
+
     /// Feeding lines one by one: incomplete until the quote closes, then one command.
     @Test func continuationLinesJoinIntoOneCommand() {
         let lines = [#"ticket create --subject "first"#, "second", #"third" --tag x"#]

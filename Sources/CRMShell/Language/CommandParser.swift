@@ -116,6 +116,7 @@ public struct CommandParser: Sendable {
 
     /// Whether the word after `words` begins the command's rest-of-line TEXT argument (DESIGN §5.2): the command
     /// takes one, and every argument before it has its word. Words after a flag that takes a value are its value.
+    /// `.never` once no later word can start it (no such command or argument, an unknown flag, too many words).
     public func textStart(after words: [Word]) -> Tokenizer.TextStart {
         guard let noun = words.first?.text else { return .no }
         let family = self.commands(under: noun)
@@ -126,9 +127,9 @@ public struct CommandParser: Sendable {
         } else if words.count > 1, let named = family.first(where: { $0.path[1] == words[1].text }) {
             (command, consumed) = (named, 2)
         } else {
-            return .no
+            return words.count > 1 || family.isEmpty ? .never : .no
         }
-        guard let text = command.arguments.last, text.takesRest, text.kind == .text else { return .no }
+        guard let text = command.arguments.last, text.takesRest, text.kind == .text else { return .never }
         var flagsEnded = false
         var positionals = 0
         var index = consumed
@@ -138,13 +139,13 @@ public struct CommandParser: Sendable {
             if word.mayBeFlag && !flagsEnded && word.text.hasPrefix("--") {
                 if word.text == "--" {
                     flagsEnded = true
-                } else if !word.text.contains("="),
-                    command.flags.first(where: { "--" + $0.name == word.text })?.kind != nil
-                {
-                    index += 1
+                } else if !word.text.contains("=") {
+                    guard let flag = command.flags.first(where: { "--" + $0.name == word.text }) else { return .never }
+                    if flag.kind != nil { index += 1 }
                 }
             } else {
                 positionals += 1
+                if positionals >= command.arguments.count { return .never }
             }
         }
         guard index == words.count, positionals == command.arguments.count - 1 else { return .no }

@@ -1,10 +1,12 @@
 /// The one decision about lines that may carry a token (DESIGN §5.6): a line whose first word is `login`, close to
-/// it (`logn`, `loign`) or a prefix of it (`log`) is never recorded in history, never echoed in clear, and an error
+/// it (`logn`, `loign`) or a prefix of it (`log`), unless it is another command (`logout`), is never recorded in history, never echoed in clear, and an error
 /// about it never quotes its words.
 public enum SecretLine {
     /// Whether the line made of `words` looks like a login, so its words must not be shown or kept.
     public static func isLoginLike(words: [String]) -> Bool {
         guard let first = words.first?.lowercased(), !first.isEmpty else { return false }
+        if first == "login" { return true }
+        if CommandTable.parser.nouns.contains(first) { return false }
         if first.count >= 3 && "login".hasPrefix(first) { return true }
         return Suggestion.distance(first, "login") <= 2
     }

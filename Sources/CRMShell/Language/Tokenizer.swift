@@ -49,6 +49,9 @@ public struct Tokenizer {
     public enum TextStart: Sendable, Equatable {
         /// The next word is not the start of a TEXT argument.
         case no
+        /// No word after these starts a TEXT argument (the command takes none, or the words so far already break
+        /// its usage): the tokenizer stops asking for the rest of the command, which keeps it linear.
+        case never
         /// The next word starts the TEXT argument; `flagsAllowed` when a bare `--word` there is still a flag.
         case next(flagsAllowed: Bool)
     }
@@ -66,6 +69,8 @@ public struct Tokenizer {
     private var wordIsQuoted = false
     /// Where the TEXT argument began, when it began with a quoted word still being scanned.
     private var quotedTextStart: Int?
+    /// Set once `textStart` answered `.never` for the current command.
+    private var textCannotStart = false
 
     /// A tokenizer that asks `textStart`, before each word, whether a rest-of-line TEXT argument begins there.
     public init(textStart: @escaping ([Word]) -> TextStart) {
@@ -111,6 +116,7 @@ public struct Tokenizer {
         self.word.removeAll(keepingCapacity: true)
         self.wordIsQuoted = false
         self.quotedTextStart = nil
+        self.textCannotStart = false
     }
 
     private mutating func scan() -> Scan {
@@ -122,9 +128,9 @@ public struct Tokenizer {
                     self.index += 1
                     continue
                 }
-                if case .next(let flagsAllowed) = self.textStart(self.words),
-                    !(flagsAllowed && self.startsFlag(at: self.index))
-                {
+                let start: TextStart = self.textCannotStart ? .never : self.textStart(self.words)
+                if start == .never { self.textCannotStart = true }
+                if case .next(let flagsAllowed) = start, !(flagsAllowed && self.startsFlag(at: self.index)) {
                     guard byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") else {
                         return self.completeWithRawText(from: self.index)
                     }

@@ -46,7 +46,9 @@ final class InteractiveShell {
         let banner = "crm \(CRM.configuration.version) — type 'help' for commands, Tab to complete, Ctrl-D to leave"
         // On the terminal, like the prompt: with stdout piped (`crm | tee log`) the log holds only results.
         editor.show((self.colors ? "\u{1B}[1m\(banner)\u{1B}[0m" : banner) + "\n")
+        // The text of a command continued over lines (an open quote), and the tokenizer that keeps its place in it.
         var pending: String?
+        var tokenizer = Tokenizer()
         while !self.session.exitRequested {
             let prompt = pending == nil ? self.session.prompt : "...> "
             switch await editor.read(prompt: prompt) {
@@ -54,14 +56,16 @@ final class InteractiveShell {
                 // Ctrl-D at the continuation prompt abandons the unfinished command only.
                 editor.show("\n")
                 pending = nil
+                tokenizer = Tokenizer()
             case .endOfInput:
                 editor.show("\n")
                 return .success
             case .interrupted:
                 pending = nil
+                tokenizer = Tokenizer()
             case .line(let line):
                 let text = pending.map { $0 + "\n" + line } ?? line
-                guard case .complete(let words) = Tokenizer.scan(text) else {
+                guard case .complete(let words) = tokenizer.append(line) else {
                     pending = text
                     continue
                 }
