@@ -145,6 +145,17 @@ struct BinaryScriptTests {
         #expect(run.err == "error: cannot write to stdout: No space left on device\n")
     }
 
+    /// Input that never breaks its line is refused at 16 MiB instead of filling memory; a 1 MB line is fine.
+    @Test func aLineWithoutEndIsRefusedAndALongOneIsKept() throws {
+        let endless = try Self.bash(#""$CRM" -f /dev/zero; echo "status $?""#)
+        #expect(endless.out == "status 1\n")
+        #expect(endless.err == "/dev/zero:1: error: cannot read: a line is longer than 16 MiB (no line break in sight)\n")
+        let long = try Self.bash(
+            #"{ echo 'login agent123'; printf 'customer create --name "%s" --email a@example.com\n' "$(head -c 1000000 /dev/zero | tr '\0' x)"; } | "$CRM" --format csv; echo "status $?""#)
+        #expect(long.err == "-:2: error: name: must be at most 200 characters and 800 bytes (got 1000000 bytes)\n")
+        #expect(long.out.hasSuffix("status 1\n"))
+    }
+
     // MARK: --token-file
 
     @Test func tokenFileLogsInWithoutTheTokenOnTheCommandLine() throws {

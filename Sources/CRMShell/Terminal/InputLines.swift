@@ -28,6 +28,10 @@ final class InputLines {
 
     private typealias Batch = [Result<String, Failure>]
 
+    /// The longest line read: far beyond any command (a 1 MB note is fine), short of exhausting memory on input
+    /// that never breaks its line (`crm -f /dev/zero`).
+    static let maximumLineLength = 16 << 20
+
     /// How many batches the reader may be ahead of the consumer; it blocks (without polling) when it is.
     private static let batchesAhead = 4
 
@@ -90,6 +94,11 @@ final class InputLines {
                 start = position + 1
             }
             partial.append(contentsOf: buffer[start..<count])
+            if partial.count > Self.maximumLineLength {
+                let reason = "a line is longer than \(Self.maximumLineLength >> 20) MiB (no line break in sight)"
+                if readAhead.reserve() { send(lines + [.failure(.unreadable(reason))]) }
+                return
+            }
             if !lines.isEmpty {
                 guard readAhead.reserve() else { return }
                 send(lines)
