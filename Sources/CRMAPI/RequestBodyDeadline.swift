@@ -17,6 +17,10 @@ final class RequestBodyDeadline: ChannelInboundHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
+        case .head(let head) where head.headerFields[.contentLength] == nil && head.headerFields[.transferEncoding] == nil:
+            // No body follows (most GETs): no timer to arm and cancel on this request's path.
+            self.deadline?.cancel()
+            self.deadline = nil
         case .head:
             self.deadline?.cancel()
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
