@@ -31,7 +31,6 @@ static inline int crm_el_bind(EditLine *el, const char *key, const char *fn) {
 static inline int crm_el_setty(EditLine *el, const char *a, const char *b) {
     return el_set(el, EL_SETTY, a, b, NULL);
 }
-static inline int crm_el_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
 
 static inline int crm_history_setsize(History *h, HistEvent *ev, int size) { return history(h, ev, H_SETSIZE, size); }
 static inline int crm_history_setunique(History *h, HistEvent *ev, int on) { return history(h, ev, H_SETUNIQUE, on); }

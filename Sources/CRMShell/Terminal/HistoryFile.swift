@@ -64,7 +64,7 @@ enum HistoryFile {
         }
         let descriptor = try self.openLocked(path, creating: true)
         defer { close(descriptor) }
-        let merged = history_init()!
+        guard let merged = history_init() else { throw Refusal(description: "cannot allocate a history buffer") }
         defer { history_end(merged) }
         var event = HistEvent()
         crm_history_setsize(merged, &event, self.capacity)
