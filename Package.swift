@@ -58,7 +58,8 @@ let package = Package(
                 "CRMSQLite",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.embedInCode("Training/Lessons")]
         ),
         .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMSQLite"]),
         .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain"]),
