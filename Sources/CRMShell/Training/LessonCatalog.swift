@@ -64,11 +64,14 @@ final class LessonFolder {
         for file in lesson.files {
             try Data(file.contents.utf8).write(to: self.url.appendingPathComponent(file.name))
         }
-        FileManager.default.changeCurrentDirectoryPath(self.url.path)
+        guard FileManager.default.changeCurrentDirectoryPath(self.url.path) else {
+            try? FileManager.default.removeItem(at: self.url)
+            throw ShellError.failed("cannot enter the lesson's folder \(self.url.path)")
+        }
     }
 
     deinit {
-        FileManager.default.changeCurrentDirectoryPath(self.previous)
+        _ = FileManager.default.changeCurrentDirectoryPath(self.previous)
         try? FileManager.default.removeItem(at: self.url)
     }
 }
