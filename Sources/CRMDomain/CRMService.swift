@@ -156,6 +156,13 @@ public struct CRMService: Sendable {
         return ticket
     }
 
+    /// One ticket as shown to the caller: the ticket and, only when the caller holds `note.read`, its notes.
+    public func ticketDetail(_ id: TicketID, by caller: Caller) async throws -> TicketDetail {
+        let ticket = try await self.ticket(id, by: caller)
+        guard self.policy.allows(caller.principal, .noteRead) else { return TicketDetail(ticket: ticket, notes: nil) }
+        return TicketDetail(ticket: ticket, notes: try await self.store.notes(on: id))
+    }
+
     /// Opens a ticket for an existing customer.
     public func createTicket(_ input: NewTicket, by caller: Caller) async throws -> Ticket {
         try self.authorize(caller, .ticketCreate)

@@ -32,11 +32,7 @@ enum TicketCommands {
             ["ticket", "show"], [ArgumentSpec("ID", .ticketID)], permission: .ticketRead,
             summary: "Show a ticket, and its notes when your role may read them.", examples: ["ticket show 3"]
         ) { invocation, session in
-            let id = try invocation.ticketID()
-            let ticket = try await session.service.ticket(id, by: session.caller)
-            let mayReadNotes = session.service.permissions(of: session.caller).contains(.noteRead)
-            let notes = mayReadNotes ? try await session.service.notes(on: id, by: session.caller) : nil
-            return .ticket(TicketWithNotes(ticket: ticket, notes: notes))
+            .ticket(try await session.service.ticketDetail(try invocation.ticketID(), by: session.caller))
         },
         CommandSpec(
             ["ticket", "create"],
