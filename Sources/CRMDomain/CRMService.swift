@@ -116,6 +116,13 @@ public struct CRMService: Sendable {
         }
     }
 
+    /// Refuses a customer delete before anyone confirms it: `forbidden` without `customer.delete`, then
+    /// `not_found` for a missing customer. Changes nothing; `deleteCustomer` decides the rest.
+    public func checkDeletable(_ id: CustomerID, by caller: Caller) async throws {
+        try self.authorize(caller, .customerDelete)
+        guard try await self.store.customer(id) != nil else { throw CRMError.notFound(entity: "customer/\(id)") }
+    }
+
     /// Deletes a customer that has no tickets (admin only); one that still has tickets is a `conflict`.
     public func deleteCustomer(_ id: CustomerID, by caller: Caller) async throws {
         try self.authorize(caller, .customerDelete)
@@ -278,6 +285,13 @@ public struct CRMService: Sendable {
     /// Moves a ticket back to `open`; from `closed` only with `ticket.reopen_closed`.
     public func reopenTicket(_ id: TicketID, by caller: Caller) async throws -> Ticket {
         try await self.updateTicket(id, TicketChanges(status: .open), by: caller)
+    }
+
+    /// Refuses a ticket delete before anyone confirms it: `forbidden` without `ticket.delete`, then `not_found`
+    /// for a missing ticket. Changes nothing; `deleteTicket` decides the rest.
+    public func checkDeletable(_ id: TicketID, by caller: Caller) async throws {
+        try self.authorize(caller, .ticketDelete)
+        guard try await self.store.ticket(id) != nil else { throw CRMError.notFound(entity: "ticket/\(id)") }
     }
 
     /// Deletes a ticket and its notes (admin only).

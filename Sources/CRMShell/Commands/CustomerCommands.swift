@@ -50,9 +50,10 @@ enum CustomerCommands {
         },
         DeleteCommand.spec(
             "customer", .customerID, permission: .customerDelete,
-            summary: "Delete a customer that has no tickets (admin only).", id: { try $0.customerID() }
-        ) { id, session in
-            try await session.service.deleteCustomer(id, by: session.caller)
-        },
+            summary: "Delete a customer that has no tickets (admin only).", id: { try $0.customerID() },
+            DeleteCommand.Steps(
+                check: { try await $1.service.checkDeletable($0, by: $1.caller) },
+                delete: { try await $1.service.deleteCustomer($0, by: $1.caller) })
+        ),
     ]
 }

@@ -118,10 +118,11 @@ enum TicketCommands {
         },
         DeleteCommand.spec(
             "ticket", .ticketID, permission: .ticketDelete, summary: "Delete a ticket and its notes (admin only).",
-            alsoDeleted: " and its notes", id: { try $0.ticketID() }
-        ) { id, session in
-            try await session.service.deleteTicket(id, by: session.caller)
-        },
+            alsoDeleted: " and its notes", id: { try $0.ticketID() },
+            DeleteCommand.Steps(
+                check: { try await $1.service.checkDeletable($0, by: $1.caller) },
+                delete: { try await $1.service.deleteTicket($0, by: $1.caller) })
+        ),
         CommandSpec(
             ["ticket", "history"], [ArgumentSpec("ID", .ticketID)], permission: .ticketHistory,
             summary: "Show a ticket's audit trail: every change and note, oldest first.",
