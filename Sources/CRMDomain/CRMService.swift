@@ -88,31 +88,15 @@ public struct CRMService: Sendable {
                 try Validation.optionalLine($0, field: "company", maximum: Validation.maximumNameLength)
             }
         }
+        let change = CustomerChanges(name: name, email: email, company: company, expectedVersion: input.expectedVersion)
         let clock = self.clock
         return try await self.store.updateCustomer(id) { customer in
-            if let expected = input.expectedVersion, expected != customer.version {
-                throw CRMError.conflict(
-                    entity: "customer/\(id)", reason: .staleVersion(expected: expected, current: customer.version))
-            }
-            var updated = customer
-            var changes: [String: FieldChange] = [:]
-            if let name, name != customer.name {
-                changes["name"] = FieldChange(.string(customer.name), .string(name))
-                updated.name = name
-            }
-            if let email, email != customer.email {
-                changes["email"] = FieldChange(.string(customer.email), .string(email))
-                updated.email = email
-            }
-            if let company, company != customer.company {
-                changes["company"] = FieldChange(AuditValue(customer.company), AuditValue(company))
-                updated.company = company
-            }
-            guard !changes.isEmpty else { return nil }
+            guard let applied = try change.apply(to: customer) else { return nil }
+            var updated = applied.updated
             let now = clock.now()
             updated.updatedAt = now
             updated.version += 1
-            return Recorded(updated, audit: self.record("customer.update", "customer/\(id)", changes, caller, now))
+            return Recorded(updated, audit: self.record("customer.update", "customer/\(id)", applied.changes, caller, now))
         }
     }
 
@@ -212,58 +196,24 @@ public struct CRMService: Sendable {
         }
         let addTags = try input.addTags.map { try Validation.tag($0) }
         let removeTags = try input.removeTags.map { try Validation.tag($0) }
-        let assignee: String?? =
-            if let selector = input.assignee { .some(try await self.validatedAssignee(selector, for: caller)) } else { nil }
+        let assignee: AssigneeSelector? =
+            if let selector = input.assignee {
+                try await self.validatedAssignee(selector, for: caller).map(AssigneeSelector.user) ?? .nobody
+            } else { nil }
+        let change = TicketChanges(
+            subject: subject, description: description, status: input.status, priority: input.priority,
+            assignee: assignee, addTags: addTags, removeTags: removeTags, expectedVersion: input.expectedVersion)
         let permissions = self.permissions(of: caller)
         let clock = self.clock
         return try await self.store.updateTicket(id) { ticket in
-            if let expected = input.expectedVersion, expected != ticket.version {
-                throw CRMError.conflict(
-                    entity: "ticket/\(id)", reason: .staleVersion(expected: expected, current: ticket.version))
+            guard let applied = try change.apply(to: ticket, by: caller.principal, holding: permissions) else {
+                return nil
             }
-            var updated = ticket
-            var changes: [String: FieldChange] = [:]
-            if let status = input.status, status != ticket.status {
-                switch TicketLifecycle.rule(from: ticket.status, to: status) {
-                case .allowed: break
-                case .requires(let permission) where permissions.contains(permission): break
-                case .requires(let permission):
-                    throw CRMError.forbidden(permission: permission, principal: caller.principal.name)
-                case nil:
-                    throw CRMError.invalidTransition(
-                        from: ticket.status, to: status,
-                        allowed: TicketLifecycle.allowedTargets(from: ticket.status, permissions: permissions))
-                }
-                changes["status"] = FieldChange(.string(ticket.status.rawValue), .string(status.rawValue))
-                updated.status = status
-            }
-            if let subject, subject != ticket.subject {
-                changes["subject"] = FieldChange(.string(ticket.subject), .string(subject))
-                updated.subject = subject
-            }
-            if let description, description != ticket.description {
-                changes["description"] = FieldChange(.string(ticket.description), .string(description))
-                updated.description = description
-            }
-            if let priority = input.priority, priority != ticket.priority {
-                changes["priority"] = FieldChange(.string(ticket.priority.rawValue), .string(priority.rawValue))
-                updated.priority = priority
-            }
-            if let assignee, assignee != ticket.assignee {
-                changes["assignee"] = FieldChange(AuditValue(ticket.assignee), AuditValue(assignee))
-                updated.assignee = assignee
-            }
-            let tags = addTags.isEmpty && removeTags.isEmpty
-                ? ticket.tags : Set(ticket.tags).union(addTags).subtracting(removeTags).sorted()
-            if tags != ticket.tags {
-                changes["tags"] = FieldChange(.strings(ticket.tags), .strings(tags))
-                updated.tags = tags
-            }
-            guard !changes.isEmpty else { return nil }
+            var updated = applied.updated
             let now = clock.now()
             updated.updatedAt = now
             updated.version += 1
-            return Recorded(updated, audit: self.record("ticket.update", "ticket/\(id)", changes, caller, now))
+            return Recorded(updated, audit: self.record("ticket.update", "ticket/\(id)", applied.changes, caller, now))
         }
     }
 
