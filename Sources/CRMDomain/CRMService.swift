@@ -160,9 +160,10 @@ public struct CRMService: Sendable {
         let subject = try Validation.requiredText(
             input.subject, field: "subject", maximum: Validation.maximumSubjectLength)
         let description = try Validation.optionalText(
-            input.description, field: "description", maximum: Validation.maximumTextLength)
-        let tags = try Set(input.tags.map { try Validation.tag($0) }).sorted()
-        let assignee = try await self.validatedAssignee(input.assignee, for: caller)
+            input.description ?? "", field: "description", maximum: Validation.maximumTextLength)
+        let priority = input.priority ?? .normal
+        let tags = try Set((input.tags ?? []).map { try Validation.tag($0) }).sorted()
+        let assignee = try await self.validatedAssignee(input.assignee ?? .nobody, for: caller)
         let clock = self.clock
         return try await self.store.insertTicket(for: input.customerID) { id, customer in
             guard customer != nil else {
@@ -171,11 +172,11 @@ public struct CRMService: Sendable {
             let now = clock.now()
             let ticket = Ticket(
                 id: id, customerID: input.customerID, subject: subject, description: description, status: .open,
-                priority: input.priority, assignee: assignee, tags: tags, createdAt: now, updatedAt: now, version: 1)
+                priority: priority, assignee: assignee, tags: tags, createdAt: now, updatedAt: now, version: 1)
             var changes: [String: FieldChange] = [
                 "customer_id": FieldChange(.null, .int(input.customerID.rawValue)),
                 "subject": FieldChange(.null, .string(subject)), "status": FieldChange(.null, .string("open")),
-                "priority": FieldChange(.null, .string(input.priority.rawValue)),
+                "priority": FieldChange(.null, .string(priority.rawValue)),
             ]
             if !description.isEmpty { changes["description"] = FieldChange(.null, .string(description)) }
             if let assignee { changes["assignee"] = FieldChange(.null, .string(assignee)) }
@@ -282,12 +283,13 @@ public struct CRMService: Sendable {
 
     // MARK: Audit
 
-    /// One ticket's audit trail (its changes and notes), oldest first.
+    /// One ticket's audit trail (its changes and notes), oldest first; up to `PageRequest.maximumLimit` events
+    /// unless the caller asks for fewer.
     public func ticketHistory(
-        _ id: TicketID, _ page: PageRequest = PageRequest(limit: PageRequest.maximumLimit), by caller: Caller
+        _ id: TicketID, _ page: PageRequest = PageRequest(), by caller: Caller
     ) async throws -> Page<AuditEvent> {
         try self.authorize(caller, .ticketHistory)
-        let page = try Validation.page(page)
+        let page = try Validation.page(page, defaultLimit: PageRequest.maximumLimit)
         let history = try await self.store.auditEvents(
             AuditQuery(entity: "ticket/\(id)", limit: page.limit, offset: page.offset))
         if history.total == 0, try await self.store.ticket(id) == nil {

@@ -44,7 +44,7 @@ enum CustomerCommands {
         ) { invocation, session in
             let changes = CustomerChanges(
                 name: invocation.flag("name"), email: invocation.flag("email"),
-                company: invocation.flag("company").map { $0.isEmpty ? nil : $0 })
+                company: invocation.flag("company").map(Optional.some))
             let customer = try await session.service.updateCustomer(try invocation.customerID(), changes, by: session.caller)
             return .changed("saved customer \(customer.id)", customer)
         },

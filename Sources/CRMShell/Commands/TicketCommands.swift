@@ -20,7 +20,7 @@ enum TicketCommands {
             examples: ["ticket list --status open --priority urgent", "ticket list --assignee me --limit 20"]
         ) { invocation, session in
             let filter = TicketFilter(
-                customerID: try invocation.flag("customer").map { CustomerID(try Invocation.id($0, name: "--customer")) },
+                customerID: try invocation.flag("customer").map { try Invocation.id($0, name: "--customer") },
                 status: try invocation.flag("status").map { try TicketStatus(validating: $0) },
                 priority: try invocation.flag("priority").map { try Priority(validating: $0) },
                 assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
@@ -50,10 +50,10 @@ enum TicketCommands {
             let customer = try invocation.required("customer")
             let subject = try invocation.required("subject")
             let input = NewTicket(
-                customerID: CustomerID(try Invocation.id(customer, name: "--customer")), subject: subject,
-                description: invocation.flag("description") ?? "",
-                priority: try invocation.flag("priority").map { try Priority(validating: $0) } ?? .normal,
-                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)) ?? .nobody,
+                customerID: try Invocation.id(customer, name: "--customer"), subject: subject,
+                description: invocation.flag("description"),
+                priority: try invocation.flag("priority").map { try Priority(validating: $0) },
+                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
                 tags: invocation.all("tag"))
             let ticket = try await session.service.createTicket(input, by: session.caller)
             return .changed("created ticket \(ticket.id)", ticket)
