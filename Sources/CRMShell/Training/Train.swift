@@ -28,10 +28,11 @@ struct Train: AsyncParsableCommand {
     @Flag(help: "With piped input: print each command, prompt-style, before its output.")
     var echo = false
 
-    @Option(
-        name: .customLong("db"),
-        help: ArgumentHelp("Not used: lessons never touch real data.", visibility: .hidden))
-    var database: String?
+    /// `--echo` is a flag of the root command too, and ArgumentParser hands it to the root; training honours it
+    /// wherever it stands. (The root's `--db` is never read here: lessons never open real data.)
+    private var echoesCommands: Bool {
+        self.echo || CommandLine.arguments.dropFirst().prefix { $0 != "--" }.contains("--echo")
+    }
 
     func run() async throws {
         let streams = StandardStreams()
@@ -47,9 +48,6 @@ struct Train: AsyncParsableCommand {
         if self.lesson != nil && self.file != nil {
             streams.write(error: "error: give a LESSON or --file FILE, not both")
             throw ExitCode(ExitStatus.usage.rawValue)
-        }
-        if self.database != nil {
-            streams.write(error: "note: training runs on a throw-away store; --db is not opened")
         }
         let status: ExitStatus
         do {
@@ -99,7 +97,7 @@ struct Train: AsyncParsableCommand {
             lesson: found.lesson, key: found.key, progress: TrainingProgress(path: progressPath),
             clockStart: clockStart, sink: streams, colors: colors
         ) { LessonCatalog.list(progress: TrainingProgress(path: progressPath)) }
-        let runner = LessonRunner(training: training, sink: streams, echo: self.echo)
+        let runner = LessonRunner(training: training, sink: streams, echo: self.echoesCommands)
         return interactive ? try await runner.runOnTerminal() : try await runner.runPiped()
     }
 }

@@ -67,8 +67,8 @@ final class TrainingSession {
     /// The lesson's title and the step to do.
     func begin() {
         var text = self.bold("Lesson: \(self.lesson.title)") + " (\(self.lesson.steps.count) steps)\n"
-        text += "Type crm commands as usual. \(Self.metaCommands.joined(separator: " ")): hints, the model solution, "
-            + "moving between steps.\n"
+        text += "Type crm commands as usual. Lines starting with ':' talk to the lesson: "
+            + Self.metaCommands.joined(separator: " ") + "\n"
         if self.stepIndex > 0 {
             text += "Resuming at step \(self.stepIndex + 1) (:reset starts it afresh, :back goes back).\n"
         }
