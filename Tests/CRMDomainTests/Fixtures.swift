@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import Testing
 
 /// The instant every test world starts at (DESIGN §3.6 example).

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import Testing
 
 /// DESIGN §3.3, copied cell by cell: who holds which permission.

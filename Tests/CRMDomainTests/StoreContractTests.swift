@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import CRMSQLite
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import Testing
 
 @Suite("Validation: each error names its field")

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import CRMSQLite
 import CRMShell
 import Foundation

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import CRMShell
 import Foundation
 import Testing
