@@ -63,14 +63,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMMemoryStore", "CRMSQLite"]),
-        .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain", "CRMMemoryStore"]),
+        .target(name: "CRMTestSupport", dependencies: ["CRMDomain"], path: "Tests/CRMTestSupport"),
+        .target(
+            name: "CRMStoreContract", dependencies: ["CRMDomain", "CRMTestSupport"], path: "Tests/CRMStoreContract",
+            exclude: ["README.md"]),
+        .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMMemoryStore", "CRMTestSupport"]),
         .testTarget(
-            name: "CRMSQLiteTests", dependencies: ["CRMSQLite", "CRMDomain", "CRMMemoryStore", "CRMShell", "CRMMain"]),
+            name: "CRMMemoryStoreTests",
+            dependencies: ["CRMMemoryStore", "CRMDomain", "CRMStoreContract", "CRMTestSupport"]),
+        .testTarget(
+            name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain", "CRMMemoryStore", "CRMTestSupport"]),
+        .testTarget(
+            name: "CRMSQLiteTests",
+            dependencies: [
+                "CRMSQLite", "CRMDomain", "CRMMemoryStore", "CRMShell", "CRMMain", "CRMStoreContract", "CRMTestSupport",
+            ]),
         .testTarget(
             name: "CRMAPITests",
             dependencies: [
-                "CRMAPI", "CRMDomain", "CRMMemoryStore", "CRMMain",
+                "CRMAPI", "CRMDomain", "CRMMemoryStore", "CRMMain", "CRMShell", "CRMTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -2,6 +2,7 @@ import CRMDomain
 import CRMMemoryStore
 import CRMSQLite
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 
