@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMMemoryStore
 import Foundation
 
 /// The throw-away world a lesson runs in: a fresh in-memory store with the demo seed (never the user's data, whatever
