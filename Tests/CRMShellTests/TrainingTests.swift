@@ -140,6 +140,7 @@ struct TrainingTests {
             :hint
             :hint
             :bogus
+            :lessons
             :quit
             whoami
 
@@ -158,6 +159,8 @@ struct TrainingTests {
         #expect(out.contains("Hint 2 of 2: `ticket create --customer ID --subject TEXT` opens a ticket"))
         #expect(out.contains("No more hints for this step; :show shows the model solution.\n"))
         #expect(out.contains("':bogus' is not a training command."))
+        #expect(out.contains("[2/6] crm(agent)> :lessons\nLessons (`crm train NAME` starts or resumes one"))
+        #expect(out.contains("  first-day  1/6    A first day at the desk"))
         #expect(out.hasSuffix("Progress saved at step 2 of 6; `crm train first-day` resumes here.\n"))
         #expect(try String(contentsOfFile: Self.progressPath(folder), encoding: .utf8) == "2 first-day\n")
     }
@@ -229,6 +232,15 @@ struct TrainingTests {
         #expect(run.out.contains("✓ A script stops at its first error\n"))
         #expect(run.err.contains("broken.crm:3: error: "))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { !$0.hasSuffix(".crm") })
+    }
+
+    @Test func aLessonWithWindowsLineEndingsReadsLikeAnyOther() throws {
+        let text = Self.lesson("check: ticket any\nsolution: login agent123\nsolution: ticket create --customer 1 --subject A\n")
+        let lesson = try LessonParser.parse(text.replacingOccurrences(of: "\n", with: "\r\n"), name: "crlf", source: "crlf.lesson")
+        #expect(lesson.title == "Broken on purpose")
+        #expect(lesson.steps.count == 1)
+        #expect(lesson.steps[0].solution.map(\.command) == ["login agent123", "ticket create --customer 1 --subject A"])
+        #expect(lesson.steps[0].checks.map(\.line) == [6])
     }
 
     // MARK: the check language
