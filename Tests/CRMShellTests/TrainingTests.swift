@@ -154,7 +154,7 @@ struct TrainingTests {
         #expect(out.contains("Step 3 of 6: Take the ticket"))
         // :back returns to step 2 as it was at its start: logged in (step 1 replayed), no ticket yet.
         #expect(out.contains("[3/6] crm(agent)> :back\nBack to step 2, as it was at its start.\n"))
-        #expect(out.contains("[2/6] crm(agent)> whoami\nagent (agent)\n"))
+        #expect(out.contains("[2/6] crm(agent)> whoami\nagent (agent)"))
         #expect(out.contains("[2/6] crm(agent)> :reset\nStep 2 is back at its start.\n"))
         #expect(out.contains("Hint 2 of 2: `ticket create --customer ID --subject TEXT` opens a ticket"))
         #expect(out.contains("No more hints for this step; :show shows the model solution.\n"))

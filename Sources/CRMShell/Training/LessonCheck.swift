@@ -157,7 +157,7 @@ extension LessonCheck {
         do {
             switch self.subject {
             case .session:
-                return self.matches(self.sessionValues(context))
+                return self.matches(self.sessionValues(context), context)
             case .ticket:
                 let tickets: [Ticket]
                 if case .id(let id) = self.selection {
@@ -169,7 +169,7 @@ extension LessonCheck {
                 }
                 var matching = 0
                 for ticket in tickets {
-                    if self.matches(try await self.values(of: ticket, context)) { matching += 1 }
+                    if self.matches(try await self.values(of: ticket, context), context) { matching += 1 }
                 }
                 return self.selection == .none ? matching == 0 : matching > 0
             case .customer:
@@ -181,7 +181,7 @@ extension LessonCheck {
                         try await context.service.listCustomers(page, by: context.reader)
                     }
                 }
-                let matching = customers.filter { self.matches(Self.values(of: $0)) }.count
+                let matching = customers.filter { self.matches(Self.values(of: $0), context) }.count
                 return self.selection == .none ? matching == 0 : matching > 0
             }
         } catch {
@@ -217,7 +217,7 @@ extension LessonCheck {
             values["notes"] = .number(notes.count)
             values["note"] = .texts(notes.map(\.text))
         }
-        return self.resolvingMe(values, context)
+        return values
     }
 
     private static func values(of customer: Customer) -> [String: Value] {
@@ -235,19 +235,13 @@ extension LessonCheck {
         ]
     }
 
-    /// `assignee=me` means the trainee: the values carry the trainee's name under `me` for the comparison.
-    private func resolvingMe(_ values: [String: Value], _ context: CheckContext) -> [String: Value] {
-        var values = values
-        values["me"] = .text(context.trainee.principal.user?.name)
-        return values
-    }
-
-    private func matches(_ values: [String: Value]) -> Bool {
+    /// Whether every condition holds on a record's values; `assignee=me` means the trainee.
+    private func matches(_ values: [String: Value], _ context: CheckContext) -> Bool {
         self.conditions.allSatisfy { condition in
             guard let value = values[condition.field] else { return false }
             var expected = condition.value
-            if condition.field == "assignee", expected == "me", case .text(let me)? = values["me"] {
-                guard let me else { return false }
+            if condition.field == "assignee", expected == "me" {
+                guard let me = context.trainee.principal.user?.name else { return false }
                 expected = me
             }
             return Self.compare(value, condition.op, expected)
