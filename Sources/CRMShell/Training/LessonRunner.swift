@@ -19,7 +19,9 @@ struct LessonRunner {
         let completer = Completer(parser: CommandTable.parser, cache: cache)
         let editor: EditorThread
         do {
-            editor = try EditorThread(historyPath: nil) { completer.complete($0) }
+            editor = try EditorThread(historyPath: nil) { text in
+                text.hasPrefix(":") ? Self.completeMetaCommand(text) : completer.complete(text)
+            }
         } catch {
             self.sink.write(error: "error: \(error)")
             return .usage
@@ -69,6 +71,17 @@ struct LessonRunner {
                 self.sink.flush()
             }
         }
+    }
+
+    /// Tab after `:`: the meta-commands that start with what was typed.
+    static func completeMetaCommand(_ text: String) -> Completion {
+        let matching = TrainingSession.metaCommands.filter { $0.hasPrefix(text) }
+        guard var common = matching.first else { return Completion(insertion: "", candidates: []) }
+        for command in matching.dropFirst() {
+            while !command.hasPrefix(common) { common.removeLast() }
+        }
+        let insertion = String(common.dropFirst(text.count)) + (matching.count == 1 ? " " : "")
+        return Completion(insertion: insertion, candidates: matching.count == 1 ? [] : matching)
     }
 
     /// Runs the lesson from piped stdin.
