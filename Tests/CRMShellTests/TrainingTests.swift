@@ -206,6 +206,7 @@ struct TrainingTests {
         let runs = [
             try Self.crm(["train", "first-day", "--db", database], in: folder, input: answers),
             try Self.crm(["train", "first-day", "--db", absent], in: folder, input: answers),
+            try Self.crm(["--db", database, "train", "first-day"], in: folder, input: answers),
             try Self.crm(["train", "first-day"], in: folder, input: answers, environment: ["CRM_DATABASE_URL": database]),
         ]
         for run in runs {
