@@ -181,6 +181,13 @@ struct TrainingTests {
         #expect(second.out.contains("pending"))
     }
 
+    @Test func twoLessonsKeepEachOthersProgress() throws {
+        let folder = try TemporaryDirectory()
+        #expect(try Self.crm(["train", "triage"], in: folder, input: ":skip\n:quit\n").status == 0)
+        #expect(try Self.crm(["train", "lifecycle"], in: folder, input: ":skip\n:skip\n:quit\n").status == 0)
+        #expect(try String(contentsOfFile: Self.progressPath(folder), encoding: .utf8) == "3 lifecycle\n2 triage\n")
+    }
+
     @Test func progressIsPrivateAndFollowsXDGStateHome() throws {
         let folder = try TemporaryDirectory()
         let state = folder.path + "/state"

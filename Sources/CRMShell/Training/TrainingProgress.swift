@@ -33,8 +33,10 @@ struct TrainingProgress {
         }
     }
 
-    /// Records `mark` for `key` and writes the file (atomically, mode 0600, in a 0700 folder).
+    /// Records `mark` for `key` and writes the file (atomically, mode 0600, in a 0700 folder), keeping what other
+    /// lessons, perhaps in another terminal, recorded since this one started.
     mutating func record(_ mark: Mark, for key: String) throws {
+        self.marks = TrainingProgress(path: self.path).marks
         self.marks[key] = mark
         let folder = (self.path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
