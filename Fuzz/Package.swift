@@ -12,14 +12,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
         .executableTarget(
             name: "FuzzCommandLine",
-            dependencies: ["CFuzzDriver", .product(name: "CRMShell", package: "crm")]
+            dependencies: ["FuzzSupport", .product(name: "CRMShell", package: "crm")]
         ),
         .executableTarget(
             name: "FuzzRequestBody",
             dependencies: [
-                "CFuzzDriver",
+                "FuzzSupport",
                 .product(name: "CRMAPI", package: "crm"),
                 .product(name: "CRMDomain", package: "crm"),
                 .product(name: "CRMMemoryStore", package: "crm"),
@@ -31,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzRenderers",
             dependencies: [
-                "CFuzzDriver",
+                "FuzzSupport",
                 .product(name: "CRMShell", package: "crm"),
                 .product(name: "CRMDomain", package: "crm"),
             ]
