@@ -321,7 +321,7 @@ public struct CRMService: Sendable {
         let entity = try entity.map { try InputRules.oneLine($0, field: "entity", maximum: 64) }
         if let entity {
             let parts = entity.split(separator: "/")
-            let isUser = parts.count == 2 && parts[0] == "user"
+            let isUser = parts.count == 2 && parts[0] == "user" && (try? Validation.loginName(String(parts[1]))) != nil
             guard parts.count == 2, isUser || ["customer", "ticket", "token"].contains(parts[0]) && Int(parts[1]) != nil
             else {
                 throw CRMError.validation(

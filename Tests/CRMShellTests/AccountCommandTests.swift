@@ -6,11 +6,11 @@ import Testing
 /// `user …`, `token …`, `whoami`, real assignees and `--if-version` in the shell (DESIGN §5.3).
 @Suite("Account commands")
 struct AccountCommandTests {
-    /// The secret in `token create`'s table output (its last line).
+    /// The secret in `token create`'s table output (its last word).
     static func secret(_ output: String) throws -> String {
-        let line = try #require(output.split(separator: "\n").last.map(String.init))
-        #expect(line.hasPrefix("crm_"))
-        return line
+        let word = try #require(output.split(whereSeparator: \.isWhitespace).last.map(String.init))
+        #expect(word.hasPrefix("crm_"))
+        return word
     }
 
     @Test func adminManagesUsers() async throws {
@@ -20,7 +20,7 @@ struct AccountCommandTests {
         let shown = await shell.ok("user show alice")
         #expect(shown.contains("display_name: Alice Liddell") && shown.contains("role") && shown.contains("disabled"))
         let list = await shell.ok("user list")
-        #expect(list.contains("admin") && list.contains("agent") && list.contains("alice") && list.contains("(3 of 3 users)"))
+        #expect(list.contains("admin") && list.contains("agent") && list.contains("alice") && list.contains("of 3 users)"))
         #expect(await shell.ok("user update alice --role admin") == "saved user alice\n")
         #expect(await shell.ok("user disable alice") == "disabled user alice\n")
         #expect(await shell.ok("user enable alice") == "enabled user alice\n")
@@ -53,7 +53,7 @@ struct AccountCommandTests {
         let shell = TestShell()
         await shell.login(as: "agent")
         let created = await shell.ok("token create --label laptop --expires 12h")
-        #expect(created.hasPrefix("created token 3 for agent (expires 2025-01-06T21:00:00Z); it is shown only now:\n"))
+        #expect(created.hasPrefix("created token 3 for agent (expires 2025-01-06T21:00:00Z), shown only now: crm_3_"))
         let secret = try Self.secret(created)
         #expect(secret.hasPrefix("crm_3_") && secret.count == "crm_3_".count + 43)
         let list = await shell.ok("token list")
@@ -115,7 +115,8 @@ struct AccountCommandTests {
         await shell.ok("ticket create --customer 1 --subject One")
         #expect(await shell.ok("ticket update 1 --priority high --if-version 1") == "ticket 1: open, version 2\n")
         await shell.fails("ticket update 1 --subject Mine --if-version 1", .failure, "ticket/1 has changed: you edited version 1")
-        #expect(await shell.ok("ticket show 1").contains("subject: One"))
+        let shown = await shell.ok("ticket show 1")
+        #expect(shown.contains("One") && !shown.contains("Mine"))
         await shell.fails("ticket update 1 --if-version two", .usage, "--if-version must be a whole number")
     }
 

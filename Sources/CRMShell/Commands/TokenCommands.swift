@@ -21,8 +21,7 @@ enum TokenCommands {
             let issued = try await session.service.createToken(input, by: session.caller)
             let expiry = issued.token.expiresAt.map { "expires \($0.iso8601)" } ?? "never expires"
             return .changed(
-                "created token \(issued.token.id) for \(issued.token.user) (\(expiry)); it is shown only now:\n"
-                    + issued.secret.text,
+                "created token \(issued.token.id) for \(issued.token.user) (\(expiry)), shown only now: \(issued.secret.text)",
                 NewTokenOutput(issued))
         },
         CommandSpec(
