@@ -1,10 +1,10 @@
 import CRMDomain
-import Foundation
+import CRMTestSupport
 import Testing
 
-/// The users-and-tokens part of the store contract: every store keeps users and token rows alike.
-@Suite("CRMStore contract: users and tokens")
-struct UserStoreContractTests {
+/// The users-and-tokens part of the store contract (DESIGN §3.1, §4): every store keeps users and token rows
+/// alike, finds a login's one row by ID or digest, and writes each change with its audit event.
+struct UserChecks {
     static func user(_ name: String, role: Role = .agent, disabled: Bool = false) -> UserProfile {
         UserProfile(name: name, displayName: name.capitalized, role: role, disabled: disabled, createdAt: t0)
     }
@@ -15,8 +15,7 @@ struct UserStoreContractTests {
             hash: TokenHash(token: "secret-\(id)"))
     }
 
-    @Test("seeded users and tokens: agent's token is 1, admin's 2, labelled seed, never expiring", arguments: StoreKind.allCases)
-    func seeded(_ kind: StoreKind) async throws {
+    static func seeded(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let users = try await store.users(limit: 10, offset: 0)
         #expect(users.total == 2)
@@ -34,8 +33,7 @@ struct UserStoreContractTests {
         #expect(try await store.credential(.id(TokenID(2)))?.hash == TokenHash(token: "admin123"))
     }
 
-    @Test("users: inserted in name order, paged, found by name, updated with their audit event", arguments: StoreKind.allCases)
-    func users(_ kind: StoreKind) async throws {
+    static func users(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         for name in ["zoe", "bob", "carol"] {
             let inserted = try await store.insertUser(named: name) { existing in
@@ -68,8 +66,7 @@ struct UserStoreContractTests {
         #expect(audit == ["user.create", "user.create", "user.create", "user.update"])
     }
 
-    @Test("users: an unknown name is not found; a throwing closure writes nothing", arguments: StoreKind.allCases)
-    func userFailures(_ kind: StoreKind) async throws {
+    static func userFailures(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         await expectError(.notFound(entity: "user/ghost")) {
             _ = try await store.updateUser(named: "ghost") { _ in nil }
@@ -85,8 +82,7 @@ struct UserStoreContractTests {
         #expect(try await store.auditEvents(AuditQuery()).total == 0)
     }
 
-    @Test("tokens: numbered after the seed, listed per user or all, found by ID or digest with their user", arguments: StoreKind.allCases)
-    func tokens(_ kind: StoreKind) async throws {
+    static func tokens(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let expiry = t0.adding(seconds: 3_600)
         for owner in ["agent", "admin", "agent"] {
@@ -114,8 +110,7 @@ struct UserStoreContractTests {
         #expect(try await store.credential(.hash(TokenHash(token: "unknown"))) == nil)
     }
 
-    @Test("tokens: the insert closure sees a missing user as nil; a throw writes nothing", arguments: StoreKind.allCases)
-    func tokenFailures(_ kind: StoreKind) async throws {
+    static func tokenFailures(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         await #expect(throws: Make.Boom.self) {
             _ = try await store.insertToken(for: "ghost") { _, user in
@@ -131,8 +126,7 @@ struct UserStoreContractTests {
         #expect(next.id == TokenID(3), "a failed insert uses up no ID")
     }
 
-    @Test("a revocation is saved with its audit event; a disabled user shows in the credential", arguments: StoreKind.allCases)
-    func revokeAndDisable(_ kind: StoreKind) async throws {
+    static func revokeAndDisable(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let revoked = try await store.updateToken(TokenID(1)) { token in
             var changed = token
@@ -150,8 +144,7 @@ struct UserStoreContractTests {
         #expect(try await store.auditEvents(AuditQuery()).items.map(\.entity) == ["token/1", "user/admin"])
     }
 
-    @Test("last use is recorded unless already recorded since the given time, with no audit event", arguments: StoreKind.allCases)
-    func lastUse(_ kind: StoreKind) async throws {
+    static func lastUse(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         try await store.recordTokenUse(TokenID(1), at: t0.adding(seconds: 100), unlessUsedSince: t0.adding(seconds: 41))
         #expect(try await store.token(TokenID(1))?.lastUsedAt == t0.adding(seconds: 100))
@@ -162,4 +155,14 @@ struct UserStoreContractTests {
         try await store.recordTokenUse(TokenID(99), at: t0, unlessUsedSince: t0)
         #expect(try await store.auditEvents(AuditQuery()).total == 0)
     }
+
+    static let checks: [StoreContractCheck] = [
+        StoreContractCheck("seeded users and tokens: agent's token is 1, admin's 2, labelled seed, never expiring", seeded),
+        StoreContractCheck("users: inserted in name order, paged, found by name, updated with their audit event", users),
+        StoreContractCheck("users: an unknown name is not found; a throwing closure writes nothing", userFailures),
+        StoreContractCheck("tokens: numbered after the seed, listed per user or all, found by ID or digest with their user", tokens),
+        StoreContractCheck("tokens: the insert closure sees a missing user as nil; a throw writes nothing", tokenFailures),
+        StoreContractCheck("a revocation is saved with its audit event; a disabled user shows in the credential", revokeAndDisable),
+        StoreContractCheck("last use is recorded unless already recorded since the given time, with no audit event", lastUse),
+    ]
 }
