@@ -21,7 +21,7 @@ struct ScriptRunnerTests {
         let (status, sink) = await Self.script(["login agent123", "whoami", "", "# done"])
         #expect(status == .success)
         #expect(sink.errors.isEmpty)
-        #expect(sink.output == "logged in as agent (agent)\nagent (agent)\n")
+        #expect(sink.output == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
     }
 
     struct StopCase: Sendable, CustomTestStringConvertible {
@@ -159,7 +159,7 @@ struct ScriptRunnerTests {
                 crm> login ****
                 logged in as agent (agent)
                 crm(agent)> whoami
-                agent (agent)
+                agent (agent); token 1 "seed", never expires
                 crm(agent)> note add 1 'multi
                 ...> line'
                 s.crm:5: error: ticket/1 not found
@@ -204,7 +204,7 @@ struct ScriptRunnerTests {
         let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
         let status = await runner.run(file: path)
         #expect(status == .failure)
-        #expect(sink.output == "logged in as agent (agent)\nagent (agent)\n")
+        #expect(sink.output == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
         #expect(sink.errors == ["\(path):4: error: ticket/3 not found"])
     }
 
@@ -275,8 +275,15 @@ struct ScriptRunnerTests {
             ["source \(inner)", "whoami"], options: ScriptOptions(echo: true), shell: shell)
         #expect(status == .success)
         #expect(sink.errors.isEmpty)
-        #expect(sink.output.hasPrefix("crm> source \(inner)\n# log in\ncrm> login ****\nlogged in as agent (agent)\ncrm(agent)> customer show 1\n"))
-        #expect(sink.output.hasSuffix("crm(agent)> whoami\nagent (agent)\n"))
+        #expect(sink.output.hasPrefix("crm> source \(inner)
+# log in
+crm> login ****
+logged in as agent (agent)
+crm(agent)> customer show 1
+"))
+        #expect(sink.output.hasSuffix("crm(agent)> whoami
+agent (agent); token 1 \"seed\", never expires
+"))
         #expect(shell.session.caller.principal.name == "agent")
     }
 
