@@ -214,7 +214,8 @@ struct OriginalCompatibilityTests {
         }
         let listed = try await api.get("/api/tickets/", headers: [("Authorization", "Bearer stale-token")])
         #expect(listed.status == 200, "\(listed)")
-        #expect(Set(listed.array?.compactMap { int($0["id"]) } ?? []).isSuperset(of: created))
+        let listedIDs = Set(listed.array?.compactMap { int($0["id"]) } ?? [])
+        #expect(listedIDs.isSuperset(of: created), "\(listedIDs.count) listed")
         let johns = try await api.get("/api/tickets/?customer_id=2")
         #expect(johns.array?.count == 51)
         let moved = try await api.patch("/api/tickets/\(created[0])", #"{"status": "in_progress"}"#, token: Token.agent)
