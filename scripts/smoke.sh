@@ -73,7 +73,7 @@ value() {
 
 # expect_error CODE: the last body is {"error": {"code": CODE, "message": "..."}}.
 expect_error() {
-    check "set(d) == {'error'} and d['error']['code'] == '$1' and d['error']['message'] != ''" "error body with code $1"
+    check "set(d) == {'detail', 'error'} and d['detail'] != '' and d['error']['code'] == '$1' and d['error']['message'] != ''" "error body with code $1"
 }
 
 step "health"
