@@ -9,8 +9,28 @@ struct QueryParameters {
         self.parameters = request.uri.queryParameters
     }
 
+    /// The parameter's value, nil when absent or empty; when repeated, the last one wins (as in the original).
     subscript(name: String) -> String? {
-        self.parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        self.parameters.getAll(name).last.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether the request asks for a page (`limit` or `offset` given).
+    var asksForPage: Bool { self["limit"] != nil || self["offset"] != nil }
+
+    /// An ID filter read as the original read query IDs: `1` and `1.0` are 1, `1.5`, `1e3` or `abc` are 422;
+    /// 0 (or an empty value) means no filter.
+    func idFilter(_ name: String) throws -> Int? {
+        guard let text = self[name] else { return nil }
+        var integral = Substring(text)
+        if let dot = integral.firstIndex(of: "."), integral.index(after: dot) < integral.endIndex,
+            integral[integral.index(after: dot)...].allSatisfy({ $0 == "0" })
+        {
+            integral = integral[..<dot]
+        }
+        guard let value = Int(integral) else {
+            throw APIError.validation(field: name, "must be an integer, got '\(text)'")
+        }
+        return value == 0 ? nil : value
     }
 
     func integer(_ name: String) throws -> Int? {
@@ -26,7 +46,7 @@ struct QueryParameters {
 
     func ticketFilter() throws -> TicketFilter {
         TicketFilter(
-            customerID: try self.integer("customer_id").map(CustomerID.init),
+            customerID: try self.idFilter("customer_id").map(CustomerID.init),
             status: try self["status"].map { try TicketStatus(validating: $0) },
             priority: try self["priority"].map { try Priority(validating: $0) },
             assignee: self["assignee"].map(AssigneeSelector.init(parsing:)), tag: self["tag"],
