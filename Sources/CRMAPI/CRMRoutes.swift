@@ -124,6 +124,13 @@ struct CRMRoutes: Sendable {
                 return Response(status: .noContent)
             },
             APIRoute(
+                .get, "/api/tickets/:id/transitions", "The status moves the caller may make on a ticket now",
+                access: .permission(.ticketRead), response: "StatusMoves"
+            ) { call in
+                let id = try PathID<Ticket>(call.context, entity: "ticket").id
+                return JSONResponse.make(body: try await self.service.statusMoves(of: id, by: call.caller))
+            },
+            APIRoute(
                 .get, "/api/tickets/:id/notes", "A ticket's notes", access: .permission(.noteRead), response: "[Note]"
             ) { call in
                 let id = try PathID<Ticket>(call.context, entity: "ticket").id

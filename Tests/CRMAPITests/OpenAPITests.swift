@@ -30,6 +30,8 @@ struct OpenAPITests {
         ("post", "/api/tickets/{id}/notes"),
         ("get", "/api/tickets/{id}/history"),
         ("get", "/api/audit"),
+        // the web page's status menu
+        ("get", "/api/tickets/{id}/transitions"),
     ]
 
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
