@@ -23,7 +23,8 @@ ARG RUNTIME_PACKAGES="libedit2 libsqlite3-0"
 RUN apt-get update \
     && apt-get install -y --no-install-recommends $RUNTIME_PACKAGES \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --home-dir /data --create-home --shell /usr/sbin/nologin crm
+    && groupadd --system --gid 10001 crm \
+    && useradd --system --uid 10001 --gid crm --home-dir /data --create-home --shell /usr/sbin/nologin crm
 COPY --from=build /out/crm /usr/local/bin/crm
 USER crm
 WORKDIR /data
