@@ -444,7 +444,11 @@ def run(arguments):
             time.sleep(0.2)
             page.shot("tab-" + name)
         page.tab("tickets")
-        page.open_ticket(ticket, "Printer jam")
+        page.fill("ticket-filters", {"search": "", "customer_id": "1"})
+        page.submit("ticket-filters")
+        page.wait(lambda: "1–2 of 2" in page.text("ticket-list"), "customer 1's tickets")
+        page.driver.find_element(By.CSS_SELECTOR, f"#ticket-list [data-key='ticket-{ticket}']").click()
+        page.wait(lambda: page.text("h-ticket").startswith(f"#{ticket} "), "ticket detail for the screenshot")
         page.shot("screenshot")
 
         violations = page.csp_violations()

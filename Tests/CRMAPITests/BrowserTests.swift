@@ -35,7 +35,7 @@ struct BrowserTests {
     @Test(
         "log in, every tab's main action, errors, hostile text, shell changes, conflicts, keyboard, 400 px",
         .enabled(
-            if: Self.required || Self.missingTools.isEmpty,
+            if: BrowserTests.required || BrowserTests.missingTools.isEmpty,
             "needs chromium, chromium-driver and python3-selenium (scripts/test installs them)"),
         .timeLimit(.minutes(10)))
     func drivesThePage() async throws {

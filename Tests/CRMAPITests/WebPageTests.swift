@@ -1,6 +1,7 @@
 import CRMAPI
 import CRMDomain
 import Foundation
+import HTTPTypes
 import Testing
 
 /// The web page and the API reference as the router serves them (DESIGN §6.4): from the binary, with a strict
