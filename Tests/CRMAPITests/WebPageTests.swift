@@ -80,6 +80,19 @@ struct WebPageTests {
         #expect(total <= 100_000, "first load is \(total) bytes")
     }
 
+    @Test("the shell's background server (`server start`) serves the page too")
+    func backgroundServer() async throws {
+        let world = try await APIWorld.make()
+        let server = BackgroundServer()
+        let address = try await server.start(
+            service: world.service, host: "127.0.0.1", port: 0, logger: LiveServerTests.quiet)
+        let page = try await SocketDriver(address: address).get("/")
+        #expect(await server.stop())
+        #expect(page.status == 200, "\(page)")
+        #expect(page.text.contains(#"<script src="/web/app.js""#))
+        #expect(page.header("Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+    }
+
     @Test("a missing favicon is a 404, not a 500")
     func favicon() async throws {
         let reply = try await APIWorld.make().test { try await $0.get("/favicon.ico") }
