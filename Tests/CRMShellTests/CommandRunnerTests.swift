@@ -654,6 +654,22 @@ struct CommandRunnerTests {
         #expect((await shell.ok("ticket show 1")).contains("Invoice shows wrong VAT"))
     }
 
+    @Test func deleteOfAMissingTicketOrCustomerAsksNothing() async {
+        let shell = TestShell()
+        await shell.login(as: "admin")
+        var asked = 0
+        shell.session.confirm = { _ in
+            asked += 1
+            return true
+        }
+        await shell.fails("ticket delete 99", .failure, "ticket/99 not found")
+        await shell.fails("customer delete 99", .failure, "customer/99 not found")
+        // Off a terminal too: the missing entity is reported, not the missing --yes.
+        shell.session.confirm = nil
+        await shell.fails("ticket delete 99", .failure, "ticket/99 not found")
+        #expect(asked == 0)
+    }
+
     @Test func ticketDeleteOnATerminalAsksForConfirmation() async {
         let shell = await Self.queue()
         await shell.login(as: "admin")
