@@ -462,6 +462,20 @@ def run(arguments):
         check(page.js("return sessionStorage.getItem('crm.token')") is None, "token kept after logout")
         check(page.visible_tabs() == ["tickets"], f"after logout: {page.visible_tabs()}")
         step("log out clears the token")
+
+        # The API reference renders /openapi.json with no external asset and no CSP violation.
+        page.driver.get(arguments.base + "/docs")
+        paths = api.ok("GET", "/openapi.json")["paths"]
+        operations = sum(len(methods) for methods in paths.values())
+        page.wait(lambda: len(page.driver.find_elements(By.CSS_SELECTOR, "#docs-routes section")) == operations,
+                  f"{operations} operations listed in /docs")
+        check("GET /api/tickets/{id}/transitions" in page.text("docs-index"), "transitions missing from /docs")
+        check(not page.csp_violations(), f"/docs: {page.csp_violations()}")
+        external = page.js("return [...document.querySelectorAll('script[src], link[href]')]"
+                           ".map((n) => n.src || n.href).filter((u) => !u.startsWith(location.origin))")
+        check(not external, f"/docs loads {external}")
+        page.shot("docs")
+        step(f"/docs lists all {operations} operations from /openapi.json")
     except Exception as failure:  # a failed check, or Selenium's own error
         print("FAILED -", type(failure).__name__, failure, flush=True)
         try:
