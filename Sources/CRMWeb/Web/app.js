@@ -679,7 +679,8 @@
 
   onSubmit('user-edit', async (form) => {
     const values = formValues(form);
-    const body = { display_name: values.display_name, role: values.role, disabled: form.elements.disabled.checked };
+    const body = { role: values.role, disabled: form.elements.disabled.checked };
+    if (values.display_name !== '') body.display_name = values.display_name;
     const user = (await api('PATCH', '/api/users/' + encodeURIComponent(state.users.editing), { body })).data;
     say(`User ${user.name} saved.`);
     state.users.seen = '';
