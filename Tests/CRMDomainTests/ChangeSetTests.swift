@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// `TicketChanges.apply` and `CustomerChanges.apply`: the pure change-set builders behind `updateTicket` and `updateCustomer`,

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// `CRMService.checkDeletable`: the check a delete command makes before it asks for confirmation.

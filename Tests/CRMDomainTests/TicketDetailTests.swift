@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// `CRMService.ticketDetail`: the one use case behind `ticket show`, which decides whether notes are shown.
