@@ -13,8 +13,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libedit-dev libsqlite3-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Package.swift ./
-COPY Sources ./Sources
+COPY . .
 RUN swift build $BUILD_FLAGS \
     && install -D -m 0755 "$(swift build $BUILD_FLAGS --show-bin-path)/crm" /out/crm
 
