@@ -69,7 +69,8 @@ let package = Package(
                 "CRMSQLite",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.embedInCode("Training/Lessons")]
         ),
         .target(name: "CRMTestSupport", dependencies: ["CRMDomain"], path: "Tests/CRMTestSupport"),
         .target(
