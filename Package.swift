@@ -29,9 +29,17 @@ let package = Package(
         ),
         .target(name: "CRMMemoryStore", dependencies: ["CRMDomain"]),
         .target(
+            name: "CRMWeb",
+            resources: [
+                .embedInCode("Web/index.html"), .embedInCode("Web/app.css"), .embedInCode("Web/app.js"),
+                .embedInCode("Web/docs.html"), .embedInCode("Web/docs.js"),
+            ]
+        ),
+        .target(
             name: "CRMAPI",
             dependencies: [
                 "CRMDomain",
+                "CRMWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

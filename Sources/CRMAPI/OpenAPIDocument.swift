@@ -316,6 +316,12 @@ enum OpenAPIDocument {
             "Note": object(
                 ["id": id, "ticket_id": id, "author": string, "text": string, "created_at": time],
                 required: ["id", "ticket_id", "author", "text", "created_at"]),
+            "StatusMoves": object(
+                [
+                    "ticket_id": id, "version": id, "status": status,
+                    "allowed": ["type": "array", "items": status],
+                ],
+                required: ["ticket_id", "version", "status", "allowed"]),
             "NoteEnvelope": object(["data": ["$ref": "#/components/schemas/Note"]], required: ["data"]),
             "AuditEvent": object(
                 [

@@ -26,6 +26,9 @@ struct TicketRoutes: Sendable {
             APIRoute(
                 .delete, "/api/tickets/:id", "Delete a ticket and its notes", access: .permission(.ticketDelete),
                 status: 204, response: nil, handler: self.delete),
+            APIRoute(
+                .get, "/api/tickets/:id/transitions", "The status moves the caller may make on a ticket now",
+                access: .permission(.ticketRead), response: "StatusMoves", handler: self.transitions),
         ]
     }
 
@@ -63,6 +66,11 @@ struct TicketRoutes: Sendable {
         let ticket = try await self.service.updateTicket(
             id, try body.changes(expectedVersion: expected), by: call.caller)
         return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)
+    }
+
+    @Sendable func transitions(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        return JSONResponse.make(body: try await self.service.statusMoves(of: id, by: call.caller))
     }
 
     @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {
