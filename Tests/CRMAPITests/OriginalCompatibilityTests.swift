@@ -146,6 +146,18 @@ struct OriginalCompatibilityTests {
         }
     }
 
+    @Test("query strings decode as forms, as the original's did: + is a space, %2B a plus, %C3%A9 is é")
+    func formDecodedQuery() async throws {
+        let world = try await APIWorld.make()
+        for subject in ["hello world", "C++ build", "café au lait"] { try await world.ticket(subject, customer: 1) }
+        try await world.test { api in
+            for (query, subject) in [("hello+world", "hello world"), ("C%2B%2B", "C++ build"), ("caf%C3%A9+au", "café au lait")] {
+                let found = try await api.get("/api/tickets/?q=\(query)", token: Token.agent)
+                #expect(found.array?.compactMap { $0["subject"] as? String } == [subject], "\(query): \(found)")
+            }
+        }
+    }
+
     @Test("GET /api/tickets/ without limit or offset streams every ticket; with them it pages", arguments: APIWorld.Mode.allCases)
     func everyTicket(mode: APIWorld.Mode) async throws {
         let world = try await APIWorld.make()

@@ -1,17 +1,39 @@
 import CRMDomain
+import Foundation
 import Hummingbird
 
-/// Query-string parameters, read with 422 errors that name the parameter.
+/// Query-string parameters, read with 422 errors that name the parameter. Decoded as HTML forms and the original
+/// (Starlette) decode them: `+` is a space and `%2B` a plus sign; when a name is repeated, the last value wins.
 struct QueryParameters {
-    let parameters: Hummingbird.Parameters
+    private let values: [String: String]
 
     init(_ request: Request) {
-        self.parameters = request.uri.queryParameters
+        self.init(query: request.uri.query ?? "")
     }
 
-    /// The parameter's value, nil when absent or empty; when repeated, the last one wins (as in the original).
+    init(query: String) {
+        var values: [String: String] = [:]
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            values[Self.decode(parts[0])] = parts.count > 1 ? Self.decode(parts[1]) : ""
+        }
+        self.values = values
+    }
+
+    /// `+` as a space, then percent-decoding; text whose escapes are not valid UTF-8 is kept as it came.
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    /// The parameter's last value as given, empty included; nil when absent.
+    func value(_ name: String) -> String? {
+        self.values[name]
+    }
+
+    /// The parameter's value, nil when absent or empty.
     subscript(name: String) -> String? {
-        self.parameters.getAll(name).last.flatMap { $0.isEmpty ? nil : $0 }
+        self.values[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Whether the request asks for a page (`limit` or `offset` given).
