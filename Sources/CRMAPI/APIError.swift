@@ -25,7 +25,7 @@ struct APIError: Error {
             self.status = .conflict
             self.allowed = allowed.map(\.rawValue)
         case .conflict(_, .staleVersion): self.status = .preconditionFailed
-        case .conflict(_, .hasDependants): self.status = .conflict
+        case .conflict(_, .hasDependants), .conflict(_, .alreadyExists): self.status = .conflict
         }
     }
 

@@ -109,6 +109,8 @@ enum OpenAPIDocument {
         }
         if route.body != nil || !route.query.isEmpty { error(422, "Validation error naming the field") }
         if route.body == "TicketCreate" { error(404, "The customer does not exist") }
+        if route.path == "/api/tokens" { error(404, "The user named does not exist") }
+        if route.method == .post && route.path == "/api/users" { error(409, "The name is taken") }
         if !route.pathParameters.isEmpty {
             error(404, "Not found")
             error(422, "Validation error naming the field (also a path ID that is not an integer)")
@@ -156,8 +158,8 @@ enum OpenAPIDocument {
                 "type": "integer", "minimum": Int.min, "maximum": Int.max,
                 "description": "0 means no filter; an ID no customer has matches nothing",
             ]
-        case .status: self.status
-        case .priority: self.priority
+        case .status: ["type": "string", "enum": TicketStatus.allCases.map(\.rawValue) + [""], "description": "empty: no filter"]
+        case .priority: ["type": "string", "enum": Priority.allCases.map(\.rawValue) + [""], "description": "empty: no filter"]
         case .assignee: self.anyLine(description: "a user name, `me` or `none`")
         case .entity:
             [
@@ -377,6 +379,7 @@ enum OpenAPIDocument {
                     "user": nullable(userName),
                     "expires": [
                         "type": ["string", "null"],
+                        "pattern": "^(never|[0-9]{1,6}[dh]|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?)$",
                         "description": "`30d`, `12h`, a date (`2026-01-31`), a UTC time, or `never`; default "
                             + TokenExpiry.defaultLifetime,
                     ],
