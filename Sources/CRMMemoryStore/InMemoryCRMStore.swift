@@ -133,11 +133,8 @@ public final class InMemoryCRMStore: CRMStore {
     public func insertUser(
         named name: String, _ make: @Sendable (UserProfile?) throws -> Recorded<UserProfile>
     ) async throws -> UserProfile {
-        try self.state.withLock { state in
-            let recorded = try make(state.directory.user(named: name))
-            state.directory.insert(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value
+        try self.insert({ state in try make(state.directory.user(named: name)) }) { state, user in
+            state.directory.insert(user)
         }
     }
 
@@ -160,12 +157,10 @@ public final class InMemoryCRMStore: CRMStore {
     public func insertToken(
         for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>
     ) async throws -> Token {
-        try self.state.withLock { state in
-            let recorded = try make(state.directory.nextTokenID, state.directory.user(named: userName))
-            state.directory.append(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value.token
-        }
+        try self.insert(
+            { state in try make(state.directory.nextTokenID, state.directory.user(named: userName)) },
+            store: { state, stored in state.directory.append(stored) }
+        ).token
     }
 
     public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
@@ -203,12 +198,9 @@ public final class InMemoryCRMStore: CRMStore {
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
-        try self.state.withLock { state in
-            let recorded = try make(CustomerID(state.customers.count + 1))
-            state.customers.append(recorded.value)
-            state.liveCustomers.insert(recorded.value.id.rawValue)
-            state.append(recorded.audit)
-            return recorded.value
+        try self.insert({ state in try make(CustomerID(state.customers.count + 1)) }) { state, customer in
+            state.customers.append(customer)
+            state.liveCustomers.insert(customer.id.rawValue)
         }
     }
 
@@ -260,14 +252,13 @@ public final class InMemoryCRMStore: CRMStore {
     public func insertTicket(
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
-        try self.state.withLock { state in
-            let recorded = try make(TicketID(state.tickets.lastID + 1), state.customer(customerID))
-            state.tickets.append(recorded.value)
-            state.notesByTicket.append([])
-            state.ticketIndexes.add(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value
-        }
+        try self.insert(
+            { state in try make(TicketID(state.tickets.lastID + 1), state.customer(customerID)) },
+            store: { state, ticket in
+                state.tickets.append(ticket)
+                state.notesByTicket.append([])
+                state.ticketIndexes.add(ticket)
+            })
     }
 
     public func updateTicket(
@@ -275,6 +266,19 @@ public final class InMemoryCRMStore: CRMStore {
     ) async throws -> Ticket {
         try self.update("ticket/\(id)", change, find: { $0.ticket(id) }) { state, old, new in
             state.replace(old, with: new)
+        }
+    }
+
+    /// The one shape of every insert, in one locked step: `make` builds the row (it may throw, and then nothing
+    /// changes), `store` adds it, and its audit record is appended.
+    private func insert<Row: Sendable>(
+        _ make: (State) throws -> Recorded<Row>, store: (inout State, Row) -> Void
+    ) throws -> Row {
+        try self.state.withLock { state in
+            let recorded = try make(state)
+            store(&state, recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
         }
     }
 
