@@ -368,7 +368,7 @@ public final class SQLiteCRMStore: CRMStore {
     // MARK: Rows
 
     /// One page of a table's rows that match `filter`, in `order`, with how many match in all.
-    private static func page<Item>(
+    private static func page<Item: Sendable>(
         _ db: Database, _ table: String, columns: String, where filter: SQLFilter = SQLFilter(),
         orderBy order: String = "id", limit: Int, offset: Int, _ decode: (Row) throws -> Item
     ) throws -> Page<Item> {

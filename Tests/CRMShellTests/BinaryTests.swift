@@ -9,7 +9,7 @@ struct BinaryTests {
         _ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
         dotEnv: String? = nil, mergeOutput: Bool = false
     ) throws -> Run {
-        return try withTemporaryDirectory { folder in
+        try withTemporaryDirectory { folder in
             if let dotEnv { try folder.write(".env", dotEnv) }
             return try runCRM(
                 arguments, in: folder.url, environment: Binary.environment(home: folder.path, extra: extra), input: input,
@@ -23,8 +23,8 @@ struct BinaryTests {
 
     /// Runs an example exactly as its transcript was made: from the package root, with the relative path.
     static func example(_ name: String) throws -> Run {
-        return try withTemporaryDirectory { home in
-            return try runCRM(
+        try withTemporaryDirectory { home in
+            try runCRM(
                 ["--echo", "--keep-going", "-f", "examples/\(name).crm"], in: Binary.packageRoot,
                 environment: Binary.environment(home: home.path), mergeOutput: true)
         }

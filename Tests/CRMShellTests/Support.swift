@@ -137,7 +137,7 @@ func runCRM(
     _ arguments: [String], in directory: URL, environment: [String: String], input: String? = nil,
     stdinFile: String? = nil, mergeOutput: Bool = false, timeout: TimeInterval = 60
 ) throws -> Run {
-    return try withTemporaryDirectory { scratch in
+    try withTemporaryDirectory { scratch in
         let outPath = scratch.url.appendingPathComponent("stdout").path
         let errPath = scratch.url.appendingPathComponent("stderr").path
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)

@@ -36,7 +36,7 @@ public func withTemporaryDirectory<Result>(_ body: (TemporaryDirectory) throws -
 public func withTemporaryDirectory<Result>(
     _ body: (TemporaryDirectory) async throws -> Result
 ) async throws -> Result {
-    return try await withTemporaryDirectory { directory in
-        return try await body(directory)
-    }
+    let directory = try TemporaryDirectory()
+    defer { withExtendedLifetime(directory) {} }
+    return try await body(directory)
 }
