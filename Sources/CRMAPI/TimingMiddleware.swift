@@ -29,7 +29,9 @@ struct TimingMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         let duration = ContinuousClock.now - start
         let milliseconds = Self.milliseconds(duration)
-        let id = RequestIDHeader.choose(sent: request.headers[RequestIDHeader.name], generated: context.id)
+        let id = RequestIDHeader.choose(
+            sent: request.headers[RequestIDHeader.name],
+            generated: context.logger[metadataKey: "hb.request.id"]?.description ?? RequestIDHeader.generate())
         response.headers[.processTime] = milliseconds
         response.headers[RequestIDHeader.name] = id
         self.counter.increment()

@@ -141,7 +141,7 @@ struct MetricsTests {
             let ip = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer -> String in
                 var inAddress = pointer.pointee.sin_addr
                 inet_ntop(AF_INET, &inAddress, &host, socklen_t(host.count))
-                return String(cString: host)
+                return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
             if !ip.hasPrefix("127.") { return ip }
         }
