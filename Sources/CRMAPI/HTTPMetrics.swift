@@ -13,7 +13,7 @@ import Synchronization
 /// Labels stay bounded: the route is the template a request matched (`/api/tickets/{id}`) or `unmatched`,
 /// and an unusual method is `other`. Recording a request is two lookups and an increment: the label strings of
 /// each route are built once, the series of a (method, status) pair the first time it occurs.
-public final class HTTPMetrics: Sendable {
+final class HTTPMetrics: Sendable {
     /// The route label of a request no route matched (404, 405).
     static let unmatched = "unmatched"
 
