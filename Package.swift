@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -44,6 +47,14 @@ let package = Package(
             name: "CRMSQLite",
             dependencies: ["CRMDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "CRMPostgres",
+            dependencies: [
+                "CRMDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",
@@ -56,6 +67,7 @@ let package = Package(
                 "CRMDomain",
                 "CRMAPI",
                 "CRMSQLite",
+                "CRMPostgres",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -63,6 +75,14 @@ let package = Package(
         .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMSQLite"]),
         .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain"]),
         .testTarget(name: "CRMSQLiteTests", dependencies: ["CRMSQLite", "CRMDomain", "CRMShell", "CRMMain"]),
+        .testTarget(
+            name: "CRMPostgresTests",
+            dependencies: [
+                "CRMPostgres", "CRMDomain", "CRMShell", "CRMMain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CRMAPITests",
             dependencies: [

@@ -22,6 +22,7 @@ struct APIError: Error {
             self.allowed = allowed.map(\.rawValue)
         case .conflict(_, .staleVersion): self.status = .preconditionFailed
         case .conflict(_, .hasDependants): self.status = .conflict
+        case .unavailable: self.status = .serviceUnavailable
         }
     }
 
