@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "crm", targets: ["CRMMain"]),
         .library(name: "CRMDomain", targets: ["CRMDomain"]),
+        .library(name: "CRMMemoryStore", targets: ["CRMMemoryStore"]),
         .library(name: "CRMAPI", targets: ["CRMAPI"]),
         .library(name: "CRMShell", targets: ["CRMShell"]),
     ],
@@ -29,6 +30,7 @@ let package = Package(
             name: "CRMDomain",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(name: "CRMMemoryStore", dependencies: ["CRMDomain"]),
         .target(
             name: "CRMAPI",
             dependencies: [
@@ -66,15 +68,28 @@ let package = Package(
             dependencies: [
                 "CRMDomain",
                 "CRMAPI",
+                "CRMMemoryStore",
                 "CRMSQLite",
                 "CRMPostgres",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMSQLite"]),
-        .testTarget(name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain"]),
-        .testTarget(name: "CRMSQLiteTests", dependencies: ["CRMSQLite", "CRMDomain", "CRMShell", "CRMMain"]),
+        .target(name: "CRMTestSupport", dependencies: ["CRMDomain"], path: "Tests/CRMTestSupport"),
+        .target(
+            name: "CRMStoreContract", dependencies: ["CRMDomain", "CRMTestSupport"], path: "Tests/CRMStoreContract",
+            exclude: ["README.md"]),
+        .testTarget(name: "CRMDomainTests", dependencies: ["CRMDomain", "CRMMemoryStore", "CRMTestSupport"]),
+        .testTarget(
+            name: "CRMMemoryStoreTests",
+            dependencies: ["CRMMemoryStore", "CRMDomain", "CRMStoreContract", "CRMTestSupport"]),
+        .testTarget(
+            name: "CRMShellTests", dependencies: ["CRMShell", "CRMMain", "CRMDomain", "CRMMemoryStore", "CRMTestSupport"]),
+        .testTarget(
+            name: "CRMSQLiteTests",
+            dependencies: [
+                "CRMSQLite", "CRMDomain", "CRMMemoryStore", "CRMShell", "CRMMain", "CRMStoreContract", "CRMTestSupport",
+            ]),
         .testTarget(
             name: "CRMPostgresTests",
             dependencies: [
@@ -86,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "CRMAPITests",
             dependencies: [
-                "CRMAPI", "CRMDomain", "CRMMain",
+                "CRMAPI", "CRMDomain", "CRMMemoryStore", "CRMMain", "CRMShell", "CRMTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

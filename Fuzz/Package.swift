@@ -22,6 +22,7 @@ let package = Package(
                 "CFuzzDriver",
                 .product(name: "CRMAPI", package: "crm"),
                 .product(name: "CRMDomain", package: "crm"),
+                .product(name: "CRMMemoryStore", package: "crm"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -131,9 +131,9 @@ struct TicketCreateBody: JSONBodyDecodable {
 
     func input() throws -> NewTicket {
         NewTicket(
-            customerID: CustomerID(self.customerID), subject: self.subject, description: self.description ?? "",
-            priority: try self.priority.map { try Priority(validating: $0) } ?? .normal,
-            assignee: self.assignee.map(AssigneeSelector.init(parsing:)) ?? .nobody, tags: self.tags ?? [])
+            customerID: CustomerID(self.customerID), subject: self.subject, description: self.description,
+            priority: try self.priority.map { try Priority(validating: $0) },
+            assignee: self.assignee.map(AssigneeSelector.init(parsing:)), tags: self.tags)
     }
 }
 

@@ -88,32 +88,23 @@ public struct CRMService: Sendable {
                 try Validation.optionalLine($0, field: "company", maximum: Validation.maximumNameLength)
             }
         }
+        let change = CustomerChanges(name: name, email: email, company: company, expectedVersion: input.expectedVersion)
         let clock = self.clock
         return try await self.store.updateCustomer(id) { customer in
-            if let expected = input.expectedVersion, expected != customer.version {
-                throw CRMError.conflict(
-                    entity: "customer/\(id)", reason: .staleVersion(expected: expected, current: customer.version))
-            }
-            var updated = customer
-            var changes: [String: FieldChange] = [:]
-            if let name, name != customer.name {
-                changes["name"] = FieldChange(.string(customer.name), .string(name))
-                updated.name = name
-            }
-            if let email, email != customer.email {
-                changes["email"] = FieldChange(.string(customer.email), .string(email))
-                updated.email = email
-            }
-            if let company, company != customer.company {
-                changes["company"] = FieldChange(AuditValue(customer.company), AuditValue(company))
-                updated.company = company
-            }
-            guard !changes.isEmpty else { return nil }
+            guard let applied = try change.apply(to: customer) else { return nil }
+            var updated = applied.updated
             let now = clock.now()
             updated.updatedAt = now
             updated.version += 1
-            return Recorded(updated, audit: self.record("customer.update", "customer/\(id)", changes, caller, now))
+            return Recorded(updated, audit: self.record("customer.update", "customer/\(id)", applied.changes, caller, now))
         }
+    }
+
+    /// Refuses a customer delete before anyone confirms it: `forbidden` without `customer.delete`, then
+    /// `not_found` for a missing customer. Changes nothing; `deleteCustomer` decides the rest.
+    public func checkDeletable(_ id: CustomerID, by caller: Caller) async throws {
+        try self.authorize(caller, .customerDelete)
+        guard try await self.store.customer(id) != nil else { throw CRMError.notFound(entity: "customer/\(id)") }
     }
 
     /// Deletes a customer that has no tickets (admin only); one that still has tickets is a `conflict`.
@@ -156,15 +147,23 @@ public struct CRMService: Sendable {
         return ticket
     }
 
+    /// One ticket as shown to the caller: the ticket and, only when the caller holds `note.read`, its notes.
+    public func ticketDetail(_ id: TicketID, by caller: Caller) async throws -> TicketDetail {
+        let ticket = try await self.ticket(id, by: caller)
+        guard self.policy.allows(caller.principal, .noteRead) else { return TicketDetail(ticket: ticket, notes: nil) }
+        return TicketDetail(ticket: ticket, notes: try await self.store.notes(on: id))
+    }
+
     /// Opens a ticket for an existing customer.
     public func createTicket(_ input: NewTicket, by caller: Caller) async throws -> Ticket {
         try self.authorize(caller, .ticketCreate)
         let subject = try Validation.requiredText(
             input.subject, field: "subject", maximum: Validation.maximumSubjectLength)
         let description = try Validation.optionalText(
-            input.description, field: "description", maximum: Validation.maximumTextLength)
-        let tags = try Set(input.tags.map { try Validation.tag($0) }).sorted()
-        let assignee = try await self.validatedAssignee(input.assignee, for: caller)
+            input.description ?? "", field: "description", maximum: Validation.maximumTextLength)
+        let priority = input.priority ?? .normal
+        let tags = try Set((input.tags ?? []).map { try Validation.tag($0) }).sorted()
+        let assignee = try await self.validatedAssignee(input.assignee ?? .nobody, for: caller)
         let clock = self.clock
         return try await self.store.insertTicket(for: input.customerID) { id, customer in
             guard customer != nil else {
@@ -173,11 +172,11 @@ public struct CRMService: Sendable {
             let now = clock.now()
             let ticket = Ticket(
                 id: id, customerID: input.customerID, subject: subject, description: description, status: .open,
-                priority: input.priority, assignee: assignee, tags: tags, createdAt: now, updatedAt: now, version: 1)
+                priority: priority, assignee: assignee, tags: tags, createdAt: now, updatedAt: now, version: 1)
             var changes: [String: FieldChange] = [
                 "customer_id": FieldChange(.null, .int(input.customerID.rawValue)),
                 "subject": FieldChange(.null, .string(subject)), "status": FieldChange(.null, .string("open")),
-                "priority": FieldChange(.null, .string(input.priority.rawValue)),
+                "priority": FieldChange(.null, .string(priority.rawValue)),
             ]
             if !description.isEmpty { changes["description"] = FieldChange(.null, .string(description)) }
             if let assignee { changes["assignee"] = FieldChange(.null, .string(assignee)) }
@@ -198,58 +197,24 @@ public struct CRMService: Sendable {
         }
         let addTags = try input.addTags.map { try Validation.tag($0) }
         let removeTags = try input.removeTags.map { try Validation.tag($0) }
-        let assignee: String?? =
-            if let selector = input.assignee { .some(try await self.validatedAssignee(selector, for: caller)) } else { nil }
+        let assignee: AssigneeSelector? =
+            if let selector = input.assignee {
+                try await self.validatedAssignee(selector, for: caller).map(AssigneeSelector.user) ?? .nobody
+            } else { nil }
+        let change = TicketChanges(
+            subject: subject, description: description, status: input.status, priority: input.priority,
+            assignee: assignee, addTags: addTags, removeTags: removeTags, expectedVersion: input.expectedVersion)
         let permissions = self.permissions(of: caller)
         let clock = self.clock
         return try await self.store.updateTicket(id) { ticket in
-            if let expected = input.expectedVersion, expected != ticket.version {
-                throw CRMError.conflict(
-                    entity: "ticket/\(id)", reason: .staleVersion(expected: expected, current: ticket.version))
+            guard let applied = try change.apply(to: ticket, by: caller.principal, holding: permissions) else {
+                return nil
             }
-            var updated = ticket
-            var changes: [String: FieldChange] = [:]
-            if let status = input.status, status != ticket.status {
-                switch TicketLifecycle.rule(from: ticket.status, to: status) {
-                case .allowed: break
-                case .requires(let permission) where permissions.contains(permission): break
-                case .requires(let permission):
-                    throw CRMError.forbidden(permission: permission, principal: caller.principal.name)
-                case nil:
-                    throw CRMError.invalidTransition(
-                        from: ticket.status, to: status,
-                        allowed: TicketLifecycle.allowedTargets(from: ticket.status, permissions: permissions))
-                }
-                changes["status"] = FieldChange(.string(ticket.status.rawValue), .string(status.rawValue))
-                updated.status = status
-            }
-            if let subject, subject != ticket.subject {
-                changes["subject"] = FieldChange(.string(ticket.subject), .string(subject))
-                updated.subject = subject
-            }
-            if let description, description != ticket.description {
-                changes["description"] = FieldChange(.string(ticket.description), .string(description))
-                updated.description = description
-            }
-            if let priority = input.priority, priority != ticket.priority {
-                changes["priority"] = FieldChange(.string(ticket.priority.rawValue), .string(priority.rawValue))
-                updated.priority = priority
-            }
-            if let assignee, assignee != ticket.assignee {
-                changes["assignee"] = FieldChange(AuditValue(ticket.assignee), AuditValue(assignee))
-                updated.assignee = assignee
-            }
-            let tags = addTags.isEmpty && removeTags.isEmpty
-                ? ticket.tags : Set(ticket.tags).union(addTags).subtracting(removeTags).sorted()
-            if tags != ticket.tags {
-                changes["tags"] = FieldChange(.strings(ticket.tags), .strings(tags))
-                updated.tags = tags
-            }
-            guard !changes.isEmpty else { return nil }
+            var updated = applied.updated
             let now = clock.now()
             updated.updatedAt = now
             updated.version += 1
-            return Recorded(updated, audit: self.record("ticket.update", "ticket/\(id)", changes, caller, now))
+            return Recorded(updated, audit: self.record("ticket.update", "ticket/\(id)", applied.changes, caller, now))
         }
     }
 
@@ -271,6 +236,13 @@ public struct CRMService: Sendable {
     /// Moves a ticket back to `open`; from `closed` only with `ticket.reopen_closed`.
     public func reopenTicket(_ id: TicketID, by caller: Caller) async throws -> Ticket {
         try await self.updateTicket(id, TicketChanges(status: .open), by: caller)
+    }
+
+    /// Refuses a ticket delete before anyone confirms it: `forbidden` without `ticket.delete`, then `not_found`
+    /// for a missing ticket. Changes nothing; `deleteTicket` decides the rest.
+    public func checkDeletable(_ id: TicketID, by caller: Caller) async throws {
+        try self.authorize(caller, .ticketDelete)
+        guard try await self.store.ticket(id) != nil else { throw CRMError.notFound(entity: "ticket/\(id)") }
     }
 
     /// Deletes a ticket and its notes (admin only).
@@ -311,12 +283,13 @@ public struct CRMService: Sendable {
 
     // MARK: Audit
 
-    /// One ticket's audit trail (its changes and notes), oldest first.
+    /// One ticket's audit trail (its changes and notes), oldest first; up to `PageRequest.maximumLimit` events
+    /// unless the caller asks for fewer.
     public func ticketHistory(
-        _ id: TicketID, _ page: PageRequest = PageRequest(limit: PageRequest.maximumLimit), by caller: Caller
+        _ id: TicketID, _ page: PageRequest = PageRequest(), by caller: Caller
     ) async throws -> Page<AuditEvent> {
         try self.authorize(caller, .ticketHistory)
-        let page = try Validation.page(page)
+        let page = try Validation.page(page, defaultLimit: PageRequest.maximumLimit)
         let history = try await self.store.auditEvents(
             AuditQuery(entity: "ticket/\(id)", limit: page.limit, offset: page.offset))
         if history.total == 0, try await self.store.ticket(id) == nil {

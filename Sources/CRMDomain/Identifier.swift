@@ -8,6 +8,13 @@ public struct Identifier<Entity>: Hashable, Comparable, Sendable, Decodable, JSO
         self.rawValue = rawValue
     }
 
+    /// Reads a caller's number as an ID: IDs are positive (DESIGN §3.6), so zero or a negative number is nil.
+    /// The one place that rule lives; each adapter maps nil to its own answer (a usage error, a 404).
+    public init?(validating rawValue: Int) {
+        guard rawValue > 0 else { return nil }
+        self.init(rawValue)
+    }
+
     public init(from decoder: any Decoder) throws {
         self.rawValue = try decoder.singleValueContainer().decode(Int.self)
     }

@@ -28,18 +28,19 @@ public struct CustomerChanges: Hashable, Sendable {
     }
 }
 
-/// The fields of a new ticket.
+/// The fields of a new ticket, as given; nil takes the default (no description, `normal` priority, unassigned,
+/// no tags).
 public struct NewTicket: Hashable, Sendable {
     public var customerID: CustomerID
     public var subject: String
-    public var description: String
-    public var priority: Priority
-    public var assignee: AssigneeSelector
-    public var tags: [String]
+    public var description: String?
+    public var priority: Priority?
+    public var assignee: AssigneeSelector?
+    public var tags: [String]?
 
     public init(
-        customerID: CustomerID, subject: String, description: String = "", priority: Priority = .normal,
-        assignee: AssigneeSelector = .nobody, tags: [String] = []
+        customerID: CustomerID, subject: String, description: String? = nil, priority: Priority? = nil,
+        assignee: AssigneeSelector? = nil, tags: [String]? = nil
     ) {
         self.customerID = customerID
         self.subject = subject

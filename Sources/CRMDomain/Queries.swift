@@ -35,17 +35,19 @@ public enum AssigneeSelector: Hashable, Sendable {
     }
 }
 
-/// Paging requested by a caller; validated by the service (limit ≥ 1, offset ≥ 0).
+/// Paging requested by a caller, as given: nil leaves the limit or offset to the use case (most list
+/// `defaultLimit` items from offset 0; a ticket's history lists up to `maximumLimit`). The service validates
+/// it (limit 1...`maximumLimit`, offset ≥ 0).
 public struct PageRequest: Hashable, Sendable {
     /// The default page size (DESIGN §6.2).
     public static let defaultLimit = 100
     /// The largest page a caller may ask for.
     public static let maximumLimit = 1_000
 
-    public var limit: Int
-    public var offset: Int
+    public var limit: Int?
+    public var offset: Int?
 
-    public init(limit: Int = PageRequest.defaultLimit, offset: Int = 0) {
+    public init(limit: Int? = nil, offset: Int? = nil) {
         self.limit = limit
         self.offset = offset
     }

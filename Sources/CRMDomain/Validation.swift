@@ -67,14 +67,19 @@ public enum Validation {
         return search.isEmpty ? nil : search.lowercased()
     }
 
-    /// Paging with a limit of 1...1000 and a non-negative offset.
-    public static func page(_ request: PageRequest) throws(CRMError) -> PageRequest {
-        guard request.limit >= 1 else { throw .validation(field: "limit", reason: "must be at least 1") }
-        guard request.limit <= PageRequest.maximumLimit else {
+    /// Paging with a limit of 1...1000 (`defaultLimit` when not given) and a non-negative offset (0 when not
+    /// given).
+    public static func page(
+        _ request: PageRequest, defaultLimit: Int = PageRequest.defaultLimit
+    ) throws(CRMError) -> (limit: Int, offset: Int) {
+        let limit = request.limit ?? defaultLimit
+        let offset = request.offset ?? 0
+        guard limit >= 1 else { throw .validation(field: "limit", reason: "must be at least 1") }
+        guard limit <= PageRequest.maximumLimit else {
             throw .validation(field: "limit", reason: "must be at most \(PageRequest.maximumLimit)")
         }
-        guard request.offset >= 0 else { throw .validation(field: "offset", reason: "must not be negative") }
-        return request
+        guard offset >= 0 else { throw .validation(field: "offset", reason: "must not be negative") }
+        return (limit, offset)
     }
 }
 

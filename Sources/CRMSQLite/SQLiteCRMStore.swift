@@ -1,7 +1,6 @@
 import CRMDomain
 import Foundation
 import GRDB
-import Synchronization
 
 /// A durable `CRMStore` in one SQLite file (DESIGN §4): WAL, foreign keys, an index per ticket filter, and
 /// every use case with its audit event in one transaction. Several processes may share the file; writers wait
@@ -16,10 +15,6 @@ public final class SQLiteCRMStore: CRMStore {
     private static let checkpointPages = 4_000
 
     private let pool: DatabasePool
-    /// How long a write waits for another process to release the file's write lock before it fails.
-    private let busyTimeoutMilliseconds: Int
-    /// How many writes of this process are under way; a write runs on the caller's thread only when it is alone.
-    private let writesInProgress = Mutex(0)
 
     /// Opens (creating with mode 0600, migrating and seeding when new) the database at `path`. A file that is
     /// not crm's is refused untouched; one another process keeps locked for longer than `busyTimeout` seconds
@@ -27,7 +22,6 @@ public final class SQLiteCRMStore: CRMStore {
     public init(
         path: String, seed: Seed = .demo(), seededAt: Timestamp, busyTimeout: TimeInterval = 10
     ) throws(SQLiteStoreError) {
-        self.busyTimeoutMilliseconds = Int(busyTimeout * 1000)
         let companionsBefore = SQLiteFile.existingCompanions(of: path)
         do {
             let isNew = try SQLiteFile.inspect(path, migrations: SQLiteSchema.identifiers, busyTimeout: busyTimeout)
@@ -52,7 +46,6 @@ public final class SQLiteCRMStore: CRMStore {
             // Migrating takes the write lock; a database that is up to date opens even while another process writes.
             let migrator = SQLiteSchema.migrator(seed: seed, seededAt: seededAt)
             if try !self.pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(self.pool) }
-            try self.pool.writeWithoutTransaction { db in try Self.setBusyTimeout(db, milliseconds: 0) }
         } catch {
             throw SQLiteFile.explain(error, path: path, busyTimeout: busyTimeout)
         }
@@ -275,39 +268,12 @@ public final class SQLiteCRMStore: CRMStore {
 
     // MARK: Transactions
 
-    /// Runs `updates` and commits, or rolls back if it throws.
-    ///
-    /// A write that finds no other write of this process under way runs here, on the calling thread, and does
-    /// not wait for locks (the writer connection's busy timeout is 0): it saves the two thread handoffs of a
-    /// hop to GRDB's writer queue and back, and holds the caller (a thread of the small cooperative pool the
-    /// HTTP server shares) only for its own work, a commit and now and then a WAL checkpoint. A write that would
-    /// have to wait, for another task's write or for another process's lock (`SQLITE_BUSY`), waits suspended
-    /// instead, on the writer queue with the busy timeout; rolled back, `updates` runs again there.
+    /// Runs `updates` in one transaction on GRDB's writer queue, suspended while it waits, and commits, or rolls
+    /// back if it throws. `updates` (and with it the domain's closure and its clock) runs at most once: the write
+    /// lock is taken by `BEGIN IMMEDIATE` before it runs, waiting up to the busy timeout for another process, and
+    /// a failure after it ran is reported, never retried.
     private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        let alone = self.writesInProgress.withLock { count in
-            count += 1
-            return count == 1
-        }
-        defer { self.writesInProgress.withLock { $0 -= 1 } }
-        if alone {
-            do {
-                return try self.writeOnCallingThread(updates)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                // Another process holds the write lock: wait for it below, suspended.
-            }
-        }
-        let busyTimeout = self.busyTimeoutMilliseconds
-        return try await self.pool.writeWithoutTransaction { db in
-            try Self.setBusyTimeout(db, milliseconds: busyTimeout)
-            defer { try? Self.setBusyTimeout(db, milliseconds: 0) }
-            return try Self.inTransaction(db, updates)
-        }
-    }
-
-    /// GRDB's synchronous write: on an idle writer queue it runs the transaction on the calling thread. (A
-    /// synchronous function of its own, because inside `write` the call would pick GRDB's async overload.)
-    private func writeOnCallingThread<T>(_ updates: (Database) throws -> T) throws -> T {
-        try self.pool.writeWithoutTransaction { db in try Self.inTransaction(db, updates) }
+        try await self.pool.writeWithoutTransaction { db in try Self.inTransaction(db, updates) }
     }
 
     /// `BEGIN IMMEDIATE`, `updates`, `COMMIT`; or a rollback if anything throws. The two statements are
@@ -322,10 +288,6 @@ public final class SQLiteCRMStore: CRMStore {
             try? db.rollback()
             throw error
         }
-    }
-
-    private static func setBusyTimeout(_ db: Database, milliseconds: Int) throws {
-        try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
     }
 
     // MARK: Rows

@@ -10,7 +10,7 @@ public enum Rendering {
 
     /// What `ticket show` prints: the ticket, then its notes when given.
     public static func ticket(_ ticket: Ticket, notes: [Note]?, format: OutputFormat) -> String {
-        Renderer(format: format).render(.ticket(TicketWithNotes(ticket: ticket, notes: notes)))
+        Renderer(format: format).render(.ticket(TicketDetail(ticket: ticket, notes: notes)))
     }
 
     /// What `customer list` prints.

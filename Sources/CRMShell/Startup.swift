@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRMDomain
+import CRMMemoryStore
 import CRMPostgres
 import CRMSQLite
 import Foundation

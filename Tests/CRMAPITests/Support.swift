@@ -1,5 +1,7 @@
 import CRMAPI
 import CRMDomain
+import CRMMemoryStore
+import CRMTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -15,7 +17,6 @@ import Darwin
 // MARK: - Worlds
 
 /// The instant every test world starts at (DESIGN §3.6 example).
-let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
 let t0Text = "2025-01-06T09:00:00Z"
 
 /// The seeded tokens (DESIGN §3.4).
@@ -599,30 +600,6 @@ func openPTY() throws -> (Int32, Int32) {
     cfmakeraw(&settings)
     tcsetattr(slave, TCSANOW, &settings)
     return (master, slave)
-}
-
-/// The `crm` executable built beside this test bundle (`swift build --build-tests` builds it).
-func crmExecutable() throws -> URL {
-    var folders: [URL] = []
-    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-        folders.append(URL(fileURLWithPath: path).deletingLastPathComponent())
-    }
-    if let path = CommandLine.arguments.first, path.contains("/") {
-        folders.append(URL(fileURLWithPath: path).deletingLastPathComponent())
-    }
-    folders.append(Bundle.main.bundleURL)
-    folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for folder in folders {
-        let candidate = folder.appendingPathComponent("crm")
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            FileManager.default.isExecutableFile(atPath: candidate.path)
-        {
-            return candidate
-        }
-    }
-    Issue.record("no crm executable in \(folders.map(\.path)); build with `swift build --build-tests`")
-    throw CancellationError()
 }
 
 /// The package root (this file is Tests/CRMAPITests/Support.swift).

@@ -1,11 +1,7 @@
 import CRMDomain
+import CRMMemoryStore
+import CRMTestSupport
 import Testing
-
-/// The instant every test world starts at (DESIGN §3.6 example).
-let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
-
-/// `t0` moved on by `seconds`: the stamp of the (seconds+1)-th mutation under a stepping clock.
-func at(_ seconds: Int64) -> Timestamp { t0.adding(seconds: seconds) }
 
 /// A fresh seeded in-memory world: the service over it and the three callers of DESIGN §3.3.
 struct World: Sendable {
@@ -80,33 +76,4 @@ struct Snapshot: Equatable {
     var tickets: [Ticket]
     var notes: [TicketID: [Note]]
     var audit: [AuditEvent]
-}
-
-/// Expects `body` to fail with a validation error naming `field`.
-func expectValidation(
-    field: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
-) async {
-    do {
-        try await body()
-        Issue.record("expected a validation error on \(field), but it succeeded", sourceLocation: sourceLocation)
-    } catch let CRMError.validation(actual, reason) {
-        #expect(actual == field, "reason: \(reason)", sourceLocation: sourceLocation)
-        #expect(!reason.isEmpty, sourceLocation: sourceLocation)
-    } catch {
-        Issue.record("expected a validation error on \(field), got \(error)", sourceLocation: sourceLocation)
-    }
-}
-
-/// Expects `body` to fail with exactly `expected`, returning whether it did.
-func expectError(
-    _ expected: CRMError, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
-) async {
-    do {
-        try await body()
-        Issue.record("expected \(expected), but it succeeded", sourceLocation: sourceLocation)
-    } catch let error as CRMError {
-        #expect(error == expected, sourceLocation: sourceLocation)
-    } catch {
-        Issue.record("expected \(expected), got \(error)", sourceLocation: sourceLocation)
-    }
 }

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// DESIGN §3.6 through CRMService: every text field of every use case refuses what its kind of field may not

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// DESIGN §3.2, copied cell by cell: the "yes" cells, and the one "admin only" cell.

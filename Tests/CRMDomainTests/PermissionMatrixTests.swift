@@ -1,4 +1,6 @@
 import CRMDomain
+import CRMMemoryStore
+import CRMTestSupport
 import Testing
 
 /// DESIGN §3.3, copied cell by cell: who holds which permission.

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// 60 tickets with deterministic, varied attributes, and the test's own model of them.

@@ -1,4 +1,6 @@
 import CRMDomain
+import CRMMemoryStore
+import CRMTestSupport
 import Testing
 
 @Suite("Validation: each error names its field")

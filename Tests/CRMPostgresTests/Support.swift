@@ -55,9 +55,16 @@ enum TestServer {
         defer { Task { try? await connection.close() } }
         var rows: [[String?]] = []
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger) {
-            rows.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
+            rows.append(row.map(Self.text))
         }
         return rows
+    }
+
+    /// A column value as text: numbers in decimal, NULL as nil.
+    private static func text(_ cell: PostgresCell) -> String? {
+        guard cell.bytes != nil else { return nil }
+        if let number = try? cell.decode(Int.self) { return String(number) }
+        return (try? cell.decode(String.self)) ?? "<\(cell.dataType)>"
     }
 
     static let logger = Logger(label: "crm.tests") { _ in SwiftLogNoOpLogHandler() }

@@ -1,6 +1,8 @@
 import CRMDomain
+import CRMMemoryStore
 import CRMSQLite
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 

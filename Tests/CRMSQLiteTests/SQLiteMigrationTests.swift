@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMSQLite
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -61,10 +62,29 @@ struct SQLiteMigrationTests {
                 """)
     }
 
-    @Test("a first-release database opens, keeps its data and gains customer versions")
-    func upgradesTheFirstRelease() async throws {
+    /// How a database at schema 1 was written: by the first release (no `grdb_migrations` table), or by GRDB's
+    /// migrator when migration 1 was the only one (its table names migration 1).
+    enum SchemaOneWriter: String, CaseIterable, Sendable {
+        case firstRelease
+        case migratorAtMigrationOne
+
+        func write(at path: String) throws {
+            try SQLiteMigrationTests.firstReleaseDatabase(at: path)
+            if self == .migratorAtMigrationOne {
+                try sqlite3(
+                    path,
+                    """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations (identifier) VALUES ('1 tables and seed');
+                    """)
+            }
+        }
+    }
+
+    @Test("a schema-1 database opens, keeps its data and audit, and gains customer versions", arguments: SchemaOneWriter.allCases)
+    func upgradesSchemaOne(_ writer: SchemaOneWriter) async throws {
         let path = try temporaryFolder().appendingPathComponent("old.sqlite").path
-        try Self.firstReleaseDatabase(at: path)
+        try writer.write(at: path)
         let fixture = try await SQLiteFixture(path: path)
         let service = fixture.service
         let customers = try await service.listCustomers(by: fixture.agent).items
@@ -79,6 +99,13 @@ struct SQLiteMigrationTests {
         let next = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Next"), by: fixture.agent)
         #expect(next.id == TicketID(2))
         #expect(try sqlite3(path, "PRAGMA user_version;") == "\(SQLiteCRMStore.schemaVersion)\n")
+        let history = try await service.ticketHistory(TicketID(1), by: fixture.agent).items
+        #expect(history.map(\.id) == [AuditEventID(1)], "the old audit is kept, with its ID")
+        #expect(history.first?.changes == ["subject": FieldChange(.null, .string("Printer"))])
+        let log = try await service.auditLog(by: fixture.admin).items
+        #expect(log.map(\.action) == ["ticket.create", "customer.update", "ticket.create"], "new events follow the old")
+        #expect(try sqlite3(path, "SELECT identifier FROM grdb_migrations ORDER BY identifier;")
+            == "1 tables and seed\n2 customer versions\n")
 
         let reopened = try await SQLiteFixture(path: path)
         #expect(try await reopened.service.customer(CustomerID(1), by: reopened.agent) == updated)

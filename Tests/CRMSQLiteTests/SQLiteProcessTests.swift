@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMSQLite
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -44,7 +45,7 @@ struct SQLiteProcessTests {
             + (1...50_000).map { "ticket create --customer \($0 % 2 + 1) --subject 'Load \($0)' --tag load\n" }.joined()
         try Data(script.utf8).write(to: scriptURL)
         let process = Process()
-        process.executableURL = try crmBinary()
+        process.executableURL = try crmExecutable()
         process.arguments = ["--db", "crm.sqlite", "--format", "json", "-f", "creates.crm"]
         process.currentDirectoryURL = folder
         process.environment = ["HOME": folder.path]

@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMSQLite
+import CRMTestSupport
 import Foundation
 import Testing
 

@@ -1,8 +1,7 @@
 import CRMDomain
 import CRMSQLite
+import CRMTestSupport
 import Foundation
-
-let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
 
 /// A fresh temporary folder for one test.
 func temporaryFolder() throws -> URL {
@@ -25,16 +24,6 @@ struct SQLiteFixture {
     }
 }
 
-/// The `crm` executable built next to the test bundle.
-func crmBinary() throws -> URL {
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for folder in [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-        let candidate = folder.appendingPathComponent("crm")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-    }
-    throw CocoaError(.fileNoSuchFile)
-}
-
 /// Runs `crm` (or, with `umask`, `sh -c 'umask U; exec crm ...'`) with arguments, extra environment and stdin
 /// text; returns exit status, stdout and stderr.
 func runCRM(
@@ -44,9 +33,9 @@ func runCRM(
     let process = Process()
     if let umask {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "umask \(umask); exec \"$0\" \"$@\"", try crmBinary().path] + arguments
+        process.arguments = ["-c", "umask \(umask); exec \"$0\" \"$@\"", try crmExecutable().path] + arguments
     } else {
-        process.executableURL = try crmBinary()
+        process.executableURL = try crmExecutable()
         process.arguments = arguments
     }
     process.currentDirectoryURL = folder

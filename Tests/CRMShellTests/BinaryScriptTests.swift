@@ -1,3 +1,4 @@
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,7 @@ struct BinaryScriptTests {
         let scratch = try folder ?? TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }  // removed only when the scope ends
         var environment = Binary.environment(home: scratch.path)
-        environment["CRM"] = try Binary.crm().path
+        environment["CRM"] = try crmExecutable().path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", command]

@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -652,6 +653,22 @@ struct CommandRunnerTests {
         await shell.ok("logout")
         await shell.fails("ticket delete 1", .denied, "ticket.delete requires login")
         #expect((await shell.ok("ticket show 1")).contains("Invoice shows wrong VAT"))
+    }
+
+    @Test func deleteOfAMissingTicketOrCustomerAsksNothing() async {
+        let shell = TestShell()
+        await shell.login(as: "admin")
+        var asked = 0
+        shell.session.confirm = { _ in
+            asked += 1
+            return true
+        }
+        await shell.fails("ticket delete 99", .failure, "ticket/99 not found")
+        await shell.fails("customer delete 99", .failure, "customer/99 not found")
+        // Off a terminal too: the missing entity is reported, not the missing --yes.
+        shell.session.confirm = nil
+        await shell.fails("ticket delete 99", .failure, "ticket/99 not found")
+        #expect(asked == 0)
     }
 
     @Test func ticketDeleteOnATerminalAsksForConfirmation() async {

@@ -1,3 +1,4 @@
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -39,7 +40,7 @@ final class PseudoTerminal {
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
         self.master = master
         let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-        self.process.executableURL = try Binary.crm()
+        self.process.executableURL = try crmExecutable()
         self.process.arguments = arguments
         self.process.environment = environment
         self.process.currentDirectoryURL = directory

@@ -1,3 +1,4 @@
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ struct InterruptionTests {
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = try Binary.crm()
+        process.executableURL = try crmExecutable()
         process.arguments = arguments
         process.currentDirectoryURL = folder.url
         process.environment = Binary.environment(home: folder.path)

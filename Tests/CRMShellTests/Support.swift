@@ -1,5 +1,7 @@
 import CRMDomain
+import CRMMemoryStore
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +9,7 @@ import Testing
     import Glibc
 #endif
 
-/// The instant every in-process test world starts at (DESIGN §3.6 example), and `CRM_NOW` for the binary.
-let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
+/// `CRM_NOW` for the binary: `t0` as text.
 let fixedNow = "2025-01-06T09:00:00Z"
 
 // MARK: In-process shell
@@ -122,37 +123,6 @@ enum Binary {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The `crm` executable built next to the test bundle (`.build-*/debug/crm`).
-    static func crm() throws -> URL {
-        var folders: [URL] = []
-        let bundle = Bundle.main.bundleURL
-        folders += [bundle, bundle.deletingLastPathComponent()]
-        if let first = CommandLine.arguments.first {
-            let executable = URL(fileURLWithPath: first)
-            folders += [executable.deletingLastPathComponent(), executable.deletingLastPathComponent().deletingLastPathComponent()]
-        }
-        var searched: [URL] = []
-        for folder in folders {
-            // The xctest bundle itself may be the folder; look beside it and in its parent.
-            for candidate in [folder, folder.deletingLastPathComponent()] {
-                let file = candidate.appendingPathComponent("crm")
-                searched.append(file)
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    FileManager.default.isExecutableFile(atPath: file.path)
-                {
-                    return file
-                }
-            }
-        }
-        throw BinaryNotFound(searched: searched.map(\.path))
-    }
-
-    struct BinaryNotFound: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String { "crm executable not found; looked at " + self.searched.joined(separator: ", ") }
-    }
-
     /// The controlled environment every run starts from: no inherited CRM_* settings, no COLUMNS, a private HOME.
     static func environment(home: String, extra: [String: String] = [:]) -> [String: String] {
         var environment = [
@@ -204,7 +174,7 @@ func runCRM(
     }
 
     let process = Process()
-    process.executableURL = try Binary.crm()
+    process.executableURL = try crmExecutable()
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.environment = environment

@@ -32,7 +32,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         shown = [records[0]]
     default:
         let ticket = FuzzRecord.ticket(records[0])
-        output = .ticket(TicketWithNotes(ticket: ticket, notes: records.dropFirst().map(FuzzRecord.note)))
+        output = .ticket(TicketDetail(ticket: ticket, notes: records.dropFirst().map(FuzzRecord.note)))
         shown = [ticket]
     }
     let rendered = Renderer(format: format).render(output)

@@ -1,6 +1,7 @@
 import CFuzzDriver
 import CRMAPI
 import CRMDomain
+import CRMMemoryStore
 import Dispatch
 import Hummingbird
 import Logging

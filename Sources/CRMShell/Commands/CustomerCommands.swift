@@ -44,15 +44,16 @@ enum CustomerCommands {
         ) { invocation, session in
             let changes = CustomerChanges(
                 name: invocation.flag("name"), email: invocation.flag("email"),
-                company: invocation.flag("company").map { $0.isEmpty ? nil : $0 })
+                company: invocation.flag("company").map(Optional.some))
             let customer = try await session.service.updateCustomer(try invocation.customerID(), changes, by: session.caller)
             return .changed("saved customer \(customer.id)", customer)
         },
         DeleteCommand.spec(
             "customer", .customerID, permission: .customerDelete,
-            summary: "Delete a customer that has no tickets (admin only).", id: { try $0.customerID() }
-        ) { id, session in
-            try await session.service.deleteCustomer(id, by: session.caller)
-        },
+            summary: "Delete a customer that has no tickets (admin only).", id: { try $0.customerID() },
+            DeleteCommand.Steps(
+                check: { try await $1.service.checkDeletable($0, by: $1.caller) },
+                delete: { try await $1.service.deleteCustomer($0, by: $1.caller) })
+        ),
     ]
 }

@@ -20,7 +20,7 @@ enum TicketCommands {
             examples: ["ticket list --status open --priority urgent", "ticket list --assignee me --limit 20"]
         ) { invocation, session in
             let filter = TicketFilter(
-                customerID: try invocation.flag("customer").map { CustomerID(try Invocation.id($0, name: "--customer")) },
+                customerID: try invocation.flag("customer").map { try Invocation.id($0, name: "--customer") },
                 status: try invocation.flag("status").map { try TicketStatus(validating: $0) },
                 priority: try invocation.flag("priority").map { try Priority(validating: $0) },
                 assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
@@ -32,11 +32,7 @@ enum TicketCommands {
             ["ticket", "show"], [ArgumentSpec("ID", .ticketID)], permission: .ticketRead,
             summary: "Show a ticket, and its notes when your role may read them.", examples: ["ticket show 3"]
         ) { invocation, session in
-            let id = try invocation.ticketID()
-            let ticket = try await session.service.ticket(id, by: session.caller)
-            let mayReadNotes = session.service.permissions(of: session.caller).contains(.noteRead)
-            let notes = mayReadNotes ? try await session.service.notes(on: id, by: session.caller) : nil
-            return .ticket(TicketWithNotes(ticket: ticket, notes: notes))
+            .ticket(try await session.service.ticketDetail(try invocation.ticketID(), by: session.caller))
         },
         CommandSpec(
             ["ticket", "create"],
@@ -54,10 +50,10 @@ enum TicketCommands {
             let customer = try invocation.required("customer")
             let subject = try invocation.required("subject")
             let input = NewTicket(
-                customerID: CustomerID(try Invocation.id(customer, name: "--customer")), subject: subject,
-                description: invocation.flag("description") ?? "",
-                priority: try invocation.flag("priority").map { try Priority(validating: $0) } ?? .normal,
-                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)) ?? .nobody,
+                customerID: try Invocation.id(customer, name: "--customer"), subject: subject,
+                description: invocation.flag("description"),
+                priority: try invocation.flag("priority").map { try Priority(validating: $0) },
+                assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
                 tags: invocation.all("tag"))
             let ticket = try await session.service.createTicket(input, by: session.caller)
             return .changed("created ticket \(ticket.id)", ticket)
@@ -122,10 +118,11 @@ enum TicketCommands {
         },
         DeleteCommand.spec(
             "ticket", .ticketID, permission: .ticketDelete, summary: "Delete a ticket and its notes (admin only).",
-            alsoDeleted: " and its notes", id: { try $0.ticketID() }
-        ) { id, session in
-            try await session.service.deleteTicket(id, by: session.caller)
-        },
+            alsoDeleted: " and its notes", id: { try $0.ticketID() },
+            DeleteCommand.Steps(
+                check: { try await $1.service.checkDeletable($0, by: $1.caller) },
+                delete: { try await $1.service.deleteTicket($0, by: $1.caller) })
+        ),
         CommandSpec(
             ["ticket", "history"], [ArgumentSpec("ID", .ticketID)], permission: .ticketHistory,
             summary: "Show a ticket's audit trail: every change and note, oldest first.",

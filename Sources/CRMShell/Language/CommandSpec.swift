@@ -156,12 +156,12 @@ public struct Invocation: Sendable {
     /// Whether a switch was given.
     func has(_ name: String) -> Bool { self.flags[name] != nil }
 
-    /// A positive integer ID from a positional argument or flag value.
-    static func id(_ text: String, name: String) throws -> Int {
-        guard let value = Int(text), value > 0 else {
+    /// An ID from a positional argument or flag value: a whole number the domain accepts as an ID.
+    static func id<Entity>(_ text: String, name: String) throws -> Identifier<Entity> {
+        guard let value = Int(text), let id = Identifier<Entity>(validating: value) else {
             throw ShellError.usage("\(name) must be a positive whole number, got '\(text)'")
         }
-        return value
+        return id
     }
 
     /// A whole number from a flag value (`--limit`, `--offset`, `--port`); whoever uses it checks the range.
@@ -171,16 +171,17 @@ public struct Invocation: Sendable {
     }
 
     func ticketID(_ name: String = "ID") throws -> TicketID {
-        TicketID(try Self.id(self.argument(name) ?? "", name: name))
+        try Self.id(self.argument(name) ?? "", name: name)
     }
 
     func customerID(_ name: String = "ID") throws -> CustomerID {
-        CustomerID(try Self.id(self.argument(name) ?? "", name: name))
+        try Self.id(self.argument(name) ?? "", name: name)
     }
 
+    /// `--limit` and `--offset` as given; the use case decides what a missing one means.
     func page() throws -> PageRequest {
         PageRequest(
-            limit: try self.flag("limit").map { try Self.number($0, name: "limit") } ?? PageRequest.defaultLimit,
-            offset: try self.flag("offset").map { try Self.number($0, name: "offset") } ?? 0)
+            limit: try self.flag("limit").map { try Self.number($0, name: "limit") },
+            offset: try self.flag("offset").map { try Self.number($0, name: "offset") })
     }
 }

@@ -9,7 +9,7 @@ public enum CommandOutput: Sendable {
     /// One record (`show`).
     case record(any Renderable)
     /// A ticket and, when the role may read them, its notes.
-    case ticket(TicketWithNotes)
+    case ticket(TicketDetail)
     /// A page of a list; `noun` names the items (`tickets`).
     case list([any Renderable], fields: [String], listFields: [String], total: Int, offset: Int, noun: String)
     /// Plain text (help), printed as is in every format.

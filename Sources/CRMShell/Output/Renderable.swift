@@ -100,19 +100,3 @@ struct Deletion: Renderable {
         json.endObject()
     }
 }
-
-/// A ticket shown with its notes (`ticket show`); JSON is the ticket object plus a `notes` array.
-public struct TicketWithNotes: JSONWritable, Sendable {
-    public let ticket: Ticket
-    public let notes: [Note]?
-
-    /// A ticket and, when the reader may see them, its notes.
-    public init(ticket: Ticket, notes: [Note]?) {
-        self.ticket = ticket
-        self.notes = notes
-    }
-
-    public func write(to json: inout JSONWriter) {
-        self.ticket.write(to: &json, notes: self.notes)
-    }
-}

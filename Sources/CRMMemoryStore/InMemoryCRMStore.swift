@@ -1,8 +1,13 @@
+import CRMDomain
 import Synchronization
 
 /// The default store: everything in memory behind one lock, seeded at start, gone at exit.
 /// Ticket lists are served from bitmap indexes, so a filtered page costs time in proportion to the page
 /// (plus a word-wise intersection when several filters combine), not to the number of tickets.
+///
+/// Every method runs under one `Mutex`, so each use case (read, domain closure, write, audit append) is atomic and
+/// the domain's closures run exactly once. Within the state, customer `n` and ticket `n`'s notes sit at index
+/// `n - 1`, growing only by appending; every ID a client sends is bounds-checked before it is used as an index.
 public final class InMemoryCRMStore: CRMStore {
     private struct TicketIndexes {
         var all = IDSet()

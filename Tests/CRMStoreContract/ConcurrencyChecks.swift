@@ -1,17 +1,18 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
-@Suite("Concurrency: use cases are atomic under contention (DESIGN §2 rule 4)")
-struct ConcurrencyTests {
+/// Use cases stay atomic under contention on every store (DESIGN §2 rule 4).
+struct ConcurrencyChecks {
     enum Outcome: Sendable {
         case created(Ticket)
         case updated(TicketID, version: Int)
         case noted(Note)
     }
 
-    @Test("hundreds of concurrent creates, updates and notes end with exact counts and one event each")
-    func mixedLoad() async throws {
-        let world = try await World.make()
+    /// Hundreds of concurrent creates, updates and notes end with exact counts and one event each.
+    static func mixedLoad(_ kind: StoreUnderTest) async throws {
+        let world = try await kind.world()
         let baseCount = 20
         for i in 0..<baseCount { try await world.ticket("Base \(i)", customer: i % 2 + 1) }
         let creates = 200, updates = 300, notes = 300
@@ -94,9 +95,9 @@ struct ConcurrencyTests {
         for ticket in created { #expect(createdAt["ticket/\(ticket.id)"] == ticket.createdAt) }
     }
 
-    @Test("concurrent updates at the same expected version: exactly one wins, the rest conflict")
-    func optimisticLocking() async throws {
-        let world = try await World.make()
+    /// Concurrent updates at the same expected version: exactly one wins, the rest conflict.
+    static func optimisticLocking(_ kind: StoreUnderTest) async throws {
+        let world = try await kind.world()
         let ticket = try await world.ticket()
         let contenders = 100
         let results = await withTaskGroup(of: Result<Ticket, CRMError>.self, returning: [Result<Ticket, CRMError>].self) { group in
@@ -124,9 +125,9 @@ struct ConcurrencyTests {
         #expect(try await world.auditEvents().count == 2)
     }
 
-    @Test("concurrent status moves never skip the lifecycle: every recorded move is allowed")
-    func concurrentMoves() async throws {
-        let world = try await World.make()
+    /// Concurrent status moves never skip the lifecycle: every recorded move is allowed.
+    static func concurrentMoves(_ kind: StoreUnderTest) async throws {
+        let world = try await kind.world()
         let ticket = try await world.ticket()
         let targets: [TicketStatus] = [.inProgress, .pending, .resolved, .closed, .open]
         let successes = await withTaskGroup(of: Int.self, returning: Int.self) { group in
@@ -152,12 +153,24 @@ struct ConcurrencyTests {
                 continue
             }
             #expect(fromStatus == status, "each move starts where the previous one ended")
-            let role: Role = event.actor == "admin" ? .admin : .agent
-            #expect(DesignLifecycle.allowed(DesignLifecycle.Move(fromStatus, toStatus), role: role))
+            let mover = event.actor == "admin" ? world.admin : world.agent
+            let permissions = AccessPolicy().permissions(of: mover.principal)
+            #expect(TicketLifecycle.allowedTargets(from: fromStatus, permissions: permissions).contains(toStatus))
             status = toStatus
         }
         let final = try #require(try await world.store.ticket(ticket.id))
         #expect(final.status == status)
         #expect(final.version == 1 + moves.count)
     }
+}
+
+extension ConcurrencyChecks {
+    static let checks: [StoreContractCheck] = [
+        StoreContractCheck(
+            "hundreds of concurrent creates, updates and notes end with exact counts and one event each", mixedLoad),
+        StoreContractCheck(
+            "concurrent updates at the same expected version: exactly one wins, the rest conflict", optimisticLocking),
+        StoreContractCheck(
+            "concurrent status moves never skip the lifecycle: every recorded move is allowed", concurrentMoves),
+    ]
 }

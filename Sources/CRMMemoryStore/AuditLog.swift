@@ -1,8 +1,19 @@
+import CRMDomain
 /// The in-memory store's append-only audit trail, kept compact so a million events fit in about a hundred
 /// megabytes: each event is encoded into a byte arena of fixed-size chunks (a ticket create takes about 100 bytes,
 /// against over a kilobyte as a struct holding a dictionary, and the arena never copies itself to grow), and each
 /// event links back to the previous event of the same entity and of the same actor, so a history is a walk
 /// down one chain rather than a stored array per entity.
+///
+/// Invariants:
+/// - Event `n` (its ID) is at position `n - 1`; events are only appended, never changed or removed.
+/// - `starts[position]` packs where the event's bytes begin: chunk index in the high 32 bits, byte offset within
+///   that chunk in the low 32. An event never spans chunks (one larger than a chunk gets a chunk of its own size),
+///   so the offset is below 2³² and the chunk index stays below 2³² for any log that fits in memory.
+/// - The chains link positions as `Int32`, so the log holds at most `Int32.max` (about two billion) events:
+///   `Int32(position)` traps beyond that rather than wrapping into a wrong link. -1 ends a chain.
+/// - `event(at:)` expects a position below `count` (array bounds trap otherwise); only the store calls it, with
+///   positions it got from `count` or a chain.
 struct AuditLog {
     private static let chunkSize = 1 << 20
 

@@ -1,4 +1,7 @@
 import CRMDomain
+import CRMMemoryStore
+import CRMStoreContract
+import CRMTestSupport
 import Testing
 
 /// The in-memory store keeps tickets in chunks of 4,096 and audit events in a byte arena of fixed-size chunks;
@@ -11,7 +14,7 @@ struct ChunkBoundaryTests {
 
     /// Creates `ticketCount` tickets (even numbers by the agent, odd by the admin), deletes and updates some at
     /// the chunk edges, and returns the tickets that should remain, by ID.
-    static func populate(_ world: World) async throws -> [Int: Ticket] {
+    static func populate(_ world: StoreWorld) async throws -> [Int: Ticket] {
         var expected: [Int: Ticket] = [:]
         for number in 1...Self.ticketCount {
             let ticket = try await world.ticket(
@@ -32,7 +35,7 @@ struct ChunkBoundaryTests {
 
     @Test("every ticket reads back as written; deleted ones are gone and their IDs are not given out again")
     func tickets() async throws {
-        let world = try await World.make()
+        let world = try await StoreWorld.make(store: InMemoryCRMStore(seed: .demo(), seededAt: t0))
         let expected = try await Self.populate(world)
         var listed: [Ticket] = []
         for offset in stride(from: 0, to: Self.ticketCount, by: 1_000) {
@@ -52,7 +55,7 @@ struct ChunkBoundaryTests {
 
     @Test("every event stays in order, in its entity's history and in its actor's")
     func audit() async throws {
-        let world = try await World.make()
+        let world = try await StoreWorld.make(store: InMemoryCRMStore(seed: .demo(), seededAt: t0))
         _ = try await Self.populate(world)
         let eventCount = Self.ticketCount + Self.deleted.count + Self.updated.count
         var events: [AuditEvent] = []

@@ -1,11 +1,11 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// Customers carry a version like tickets: 1 at creation, +1 per change, checked atomically against an expected
 /// version; and a delete blocked by tickets is a conflict of its own kind. On every store.
-@Suite("Customer versions and conflicts")
-struct CustomerVersionTests {
-    func service(_ kind: StoreKind) async throws -> (CRMService, Caller, Caller) {
+struct CustomerVersionChecks {
+    static func service(_ kind: StoreUnderTest) async throws -> (CRMService, Caller, Caller) {
         let service = CRMService(store: try await kind.make(), clock: SteppingClock(start: t0))
         return (
             service, try await service.login(token: "agent123", via: .shell),
@@ -13,8 +13,7 @@ struct CustomerVersionTests {
         )
     }
 
-    @Test("version 1 at creation, +1 per change, kept by a change that changes nothing", arguments: StoreKind.allCases)
-    func versions(_ kind: StoreKind) async throws {
+    static func versions(_ kind: StoreUnderTest) async throws {
         let (service, agent, _) = try await self.service(kind)
         #expect(try await service.customer(CustomerID(1), by: agent).version == 1, "seeded customers start at 1")
         let created = try await service.createCustomer(NewCustomer(name: "Ada", email: "ada@example.com"), by: agent)
@@ -29,8 +28,7 @@ struct CustomerVersionTests {
         #expect(try await service.customer(created.id, by: agent) == moved, "the store keeps the version")
     }
 
-    @Test("a stale expected version is a conflict and changes nothing", arguments: StoreKind.allCases)
-    func staleVersion(_ kind: StoreKind) async throws {
+    static func staleVersion(_ kind: StoreUnderTest) async throws {
         let (service, agent, _) = try await self.service(kind)
         _ = try await service.updateCustomer(CustomerID(2), CustomerChanges(name: "J. Smith"), by: agent)
         let before = try await service.auditLog(by: try await service.login(token: "admin123", via: .shell)).total
@@ -45,9 +43,7 @@ struct CustomerVersionTests {
         #expect(try await service.auditLog(by: try await service.login(token: "admin123", via: .shell)).total == before)
     }
 
-    @Test("deleting a customer who has tickets is a dependants conflict, not a validation error",
-        arguments: StoreKind.allCases)
-    func deleteBlockedByTickets(_ kind: StoreKind) async throws {
+    static func deleteBlockedByTickets(_ kind: StoreUnderTest) async throws {
         let (service, agent, admin) = try await self.service(kind)
         _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "One"), by: agent)
         _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Two"), by: agent)
@@ -59,4 +55,18 @@ struct CustomerVersionTests {
         #expect(error.description == "customer/1 still has 2 tickets; delete them first")
         #expect(try await service.customer(CustomerID(1), by: agent).name == "Jane Doe")
     }
+}
+
+extension CustomerVersionChecks {
+    static let checks: [StoreContractCheck] = [
+        StoreContractCheck(
+            "version 1 at creation, +1 per change, kept by a change that changes nothing",
+            versions),
+        StoreContractCheck(
+            "a stale expected version is a conflict and changes nothing",
+            staleVersion),
+        StoreContractCheck(
+            "deleting a customer who has tickets is a dependants conflict, not a validation error",
+            deleteBlockedByTickets),
+    ]
 }

@@ -1,6 +1,11 @@
+import CRMDomain
 /// The byte form of an audit record in the `AuditLog` arena: the time (8 bytes), the channel (1), the actor,
 /// action and entity as length-prefixed UTF-8, then the changes as a count and, per field, its name and the old
-/// and new values, each a tag byte and its payload.
+/// and new values, each a tag byte and its payload. Integers are 8 bytes little-endian; lengths and counts are LEB128.
+///
+/// The reader trusts the arena: it reads only what `encode` wrote, so an unknown channel byte or value tag is a
+/// bug and traps (`preconditionFailure`), and reads past the chunk trap on the buffer's bounds check in debug
+/// builds. Strings are stored as their UTF-8 bytes, so decoding gives back exactly the text that was encoded.
 enum AuditCoding {
     private enum Tag: UInt8 {
         case null, int, string, strings

@@ -1,26 +1,6 @@
 import CRMDomain
-import CRMSQLite
-import Foundation
+import CRMTestSupport
 import Testing
-
-/// Every store implementation the contract runs against. Add a case (e.g. `sqlite`) to hold a new store to it.
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory
-    case sqlite
-
-    var testDescription: String { self.rawValue }
-
-    /// A fresh store seeded with the demo data at `t0`.
-    func make() async throws -> any CRMStore {
-        switch self {
-        case .memory: InMemoryCRMStore(seed: .demo(), seededAt: t0)
-        case .sqlite:
-            try SQLiteCRMStore(
-                path: FileManager.default.temporaryDirectory.appendingPathComponent("crm-contract-\(UUID()).sqlite").path,
-                seed: .demo(), seededAt: t0)
-        }
-    }
-}
 
 /// Builds records and entities for driving a store directly.
 enum Make {
@@ -54,14 +34,13 @@ enum Make {
     }
 }
 
-@Suite("CRMStore contract (DESIGN §4)")
-struct StoreContractTests {
-    func allAudit(_ store: any CRMStore) async throws -> [AuditEvent] {
+/// The store driven directly (DESIGN §4): seed, IDs, atomic writes with their audit event, queries.
+struct StoreChecks {
+    static func allAudit(_ store: any CRMStore) async throws -> [AuditEvent] {
         try await store.auditEvents(AuditQuery(limit: 1_000_000)).items
     }
 
-    @Test("seeded accounts: agent and admin with hashed tokens", arguments: StoreKind.allCases)
-    func seededAccounts(_ kind: StoreKind) async throws {
+    static func seededAccounts(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let accounts = try await store.accounts()
         #expect(Set(accounts.map(\.user)) == [User(name: "agent", role: .agent), User(name: "admin", role: .admin)])
@@ -69,8 +48,7 @@ struct StoreContractTests {
         #expect(accounts.first { $0.user.name == "admin" }?.tokenHashes == [TokenHash(token: "admin123")])
     }
 
-    @Test("seeded customers Jane and John, stamped at the seed time, and no tickets or events", arguments: StoreKind.allCases)
-    func seededCustomers(_ kind: StoreKind) async throws {
+    static func seededCustomers(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let page = try await store.customers(limit: 100, offset: 0)
         #expect(page.total == 2)
@@ -88,8 +66,7 @@ struct StoreContractTests {
         #expect(second.items.map(\.id) == [CustomerID(2)] && second.total == 2)
     }
 
-    @Test("customer insert, update and delete; IDs sequential and never reused", arguments: StoreKind.allCases)
-    func customerLifecycle(_ kind: StoreKind) async throws {
+    static func customerLifecycle(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let carol = try await store.insertCustomer { id in Make.customer(id, "Carol") }
         #expect(carol.id == CustomerID(3))
@@ -136,8 +113,7 @@ struct StoreContractTests {
         }
     }
 
-    @Test("a throwing closure leaves nothing written", arguments: StoreKind.allCases)
-    func throwingClosures(_ kind: StoreKind) async throws {
+    static func throwingClosures(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let ticket = try await store.insertTicket(for: CustomerID(1)) { id, _ in Make.ticket(id) }
         let before = try await allAudit(store)
@@ -162,8 +138,7 @@ struct StoreContractTests {
         #expect(try await store.tickets(TicketQuery()).total == 2)
     }
 
-    @Test("tickets: insert sees the customer or nil; update, nil change, delete; IDs never reused", arguments: StoreKind.allCases)
-    func ticketLifecycle(_ kind: StoreKind) async throws {
+    static func ticketLifecycle(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let first = try await store.insertTicket(for: CustomerID(2)) { id, customer in
             #expect(customer?.name == "John Smith")
@@ -218,8 +193,7 @@ struct StoreContractTests {
             == ["ticket.create", "ticket.create", "ticket.update", "ticket.delete", "ticket.create"])
     }
 
-    @Test("deleteCustomer's check sees the live ticket count", arguments: StoreKind.allCases)
-    func ticketCountForDelete(_ kind: StoreKind) async throws {
+    static func ticketCountForDelete(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         for _ in 0..<3 { _ = try await store.insertTicket(for: CustomerID(1)) { id, _ in Make.ticket(id) } }
         try await store.deleteTicket(TicketID(2)) { t in Make.record("ticket.delete", "ticket/\(t.id)") }
@@ -235,9 +209,7 @@ struct StoreContractTests {
         }
     }
 
-    @Test("notes: sequential IDs across tickets, oldest first, unknown ticket is notFound, deleted with their ticket",
-          arguments: StoreKind.allCases)
-    func notes(_ kind: StoreKind) async throws {
+    static func notes(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         let a = try await store.insertTicket(for: CustomerID(1)) { id, _ in Make.ticket(id) }
         let b = try await store.insertTicket(for: CustomerID(1)) { id, _ in Make.ticket(id) }
@@ -266,8 +238,7 @@ struct StoreContractTests {
         #expect(try await store.notes(on: b.id) == [n2, n4])
     }
 
-    @Test("tickets(query): filters, paging and totals", arguments: StoreKind.allCases)
-    func ticketQueries(_ kind: StoreKind) async throws {
+    static func ticketQueries(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         var tickets: [Ticket] = []
         for i in 0..<150 {
@@ -305,8 +276,7 @@ struct StoreContractTests {
         #expect(tickets.filter(TicketQuery(search: "alpha").matches).count == 15)
     }
 
-    @Test("auditEvents: oldest first, filters by actor and entity, paging and totals", arguments: StoreKind.allCases)
-    func auditQueries(_ kind: StoreKind) async throws {
+    static func auditQueries(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         for i in 0..<30 {
             _ = try await store.insertTicket(for: CustomerID(1)) { id, _ in Make.ticket(id, actor: i % 3 == 0 ? "agent" : "admin") }
@@ -347,4 +317,36 @@ extension AuditQuery {
     fileprivate init(entity: String, actor: String) {
         self.init(actor: actor, entity: entity)
     }
+}
+
+extension StoreChecks {
+    static let checks: [StoreContractCheck] = [
+        StoreContractCheck(
+            "seeded accounts: agent and admin with hashed tokens",
+            seededAccounts),
+        StoreContractCheck(
+            "seeded customers Jane and John, stamped at the seed time, and no tickets or events",
+            seededCustomers),
+        StoreContractCheck(
+            "customer insert, update and delete; IDs sequential and never reused",
+            customerLifecycle),
+        StoreContractCheck(
+            "a throwing closure leaves nothing written",
+            throwingClosures),
+        StoreContractCheck(
+            "tickets: insert sees the customer or nil; update, nil change, delete; IDs never reused",
+            ticketLifecycle),
+        StoreContractCheck(
+            "deleteCustomer's check sees the live ticket count",
+            ticketCountForDelete),
+        StoreContractCheck(
+            "notes: sequential IDs across tickets, oldest first, unknown ticket is notFound, deleted with their ticket",
+            notes),
+        StoreContractCheck(
+            "tickets(query): filters, paging and totals",
+            ticketQueries),
+        StoreContractCheck(
+            "auditEvents: oldest first, filters by actor and entity, paging and totals",
+            auditQueries),
+    ]
 }

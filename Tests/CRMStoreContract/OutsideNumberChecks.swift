@@ -1,10 +1,10 @@
 import CRMDomain
+import CRMTestSupport
 import Testing
 
 /// DESIGN §3.6: "IDs are positive 64-bit integers; anything else is not_found or a validation error, never
 /// arithmetic on a client's number." Every use case, on every store, with the numbers a client may send.
-@Suite("Numbers from outside: zero, negative, Int.min, Int.max")
-struct OutsideNumberTests {
+struct OutsideNumberChecks {
     static let numbers = [0, -1, Int.min, Int.max, Int.min + 1, Int.max - 1, 1 << 40]
 
     struct UseCase: Sendable, CustomTestStringConvertible {
@@ -66,9 +66,8 @@ struct OutsideNumberTests {
         },
     ]
 
-    @Test("each use case answers not_found, a validation error or an empty page, and changes nothing",
-        arguments: StoreKind.allCases, useCases)
-    func ids(_ kind: StoreKind, _ useCase: UseCase) async throws {
+    /// Each use case answers not_found, a validation error or an empty page, and changes nothing.
+    static func ids(_ kind: StoreUnderTest, _ useCase: UseCase) async throws {
         let store = try await kind.make()
         let service = CRMService(store: store, clock: SteppingClock(start: t0))
         let admin = try await service.login(token: "admin123", via: .http)
@@ -86,9 +85,7 @@ struct OutsideNumberTests {
         #expect(try await store.ticket(TicketID(1))?.subject == "Existing")
     }
 
-    @Test("paging: limit and offset out of range are validation errors; a huge offset is an empty page",
-        arguments: StoreKind.allCases)
-    func paging(_ kind: StoreKind) async throws {
+    static func paging(_ kind: StoreUnderTest) async throws {
         let service = CRMService(store: try await kind.make(), clock: SteppingClock(start: t0))
         let admin = try await service.login(token: "admin123", via: .http)
         for limit in [0, -1, Int.min, Int.max, 1001] {
@@ -115,4 +112,15 @@ struct OutsideNumberTests {
             #expect(try await service.auditLog(PageRequest(offset: offset), by: admin).items.isEmpty)
         }
     }
+}
+
+extension OutsideNumberChecks {
+    static let checks: [StoreContractCheck] =
+        useCases.map { useCase in
+            StoreContractCheck("numbers from outside: \(useCase.name)") { try await ids($0, useCase) }
+        } + [
+        StoreContractCheck(
+            "paging: limit and offset out of range are validation errors; a huge offset is an empty page",
+            paging),
+    ]
 }

@@ -1,5 +1,11 @@
+import CRMDomain
 /// A set of small positive integers as a bitmap: O(1) insert and remove, ascending iteration, and
 /// word-at-a-time intersection, counting and skipping. The in-memory store's index type.
+///
+/// Invariants: members are non-negative (a negative value traps in `insert`: the store inserts only IDs it gave
+/// out); `count` always equals the number of set bits; the words grow to hold the largest member ever inserted and
+/// never shrink, so memory is one bit per possible ID (a million tickets: 125 KB per set). `remove` of a value past
+/// the end does nothing.
 struct IDSet: Sendable {
     private var words: [UInt64] = []
     private(set) var count = 0

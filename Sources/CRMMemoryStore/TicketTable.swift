@@ -1,6 +1,16 @@
+import CRMDomain
 /// The in-memory store's tickets by ID, compact: about 100 bytes a ticket in fixed-size chunks, so a million
 /// tickets take about 100 MB and growing never copies the whole table. Tags are kept as one comma-joined
 /// string (a tag never holds a comma), which for typical tags fits inside the string itself with no allocation.
+///
+/// Invariants:
+/// - IDs run 1...`lastID` with no gaps; ticket `n` sits at chunk `(n - 1) / 4096`, slot `(n - 1) % 4096`. A deleted
+///   ticket leaves a nil slot, so IDs are never reused.
+/// - Lookups by a client's ID are bounds-checked (`subscript` returns nil outside 1...`lastID`); `append` traps
+///   unless the ticket's ID is `lastID + 1`; `replace` and `remove` trap (array bounds) for an ID that was never
+///   appended, so the store calls them only for a ticket it has just looked up.
+/// - A customer ID or version above `Int32.max` traps when a row is built (`Int32(_:)`), rather than wrapping:
+///   over two billion customers, or updates of one ticket, are beyond what this store is for.
 struct TicketTable {
     private static let chunkSize = 4_096
 

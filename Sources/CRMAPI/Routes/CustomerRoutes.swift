@@ -1,0 +1,69 @@
+import CRMDomain
+import HTTPTypes
+import Hummingbird
+
+/// `/api/customers` and `/api/customers/{id}`.
+struct CustomerRoutes: Sendable {
+    let service: CRMService
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(
+                .get, "/api/customers", "List customers", access: .permission(.customerRead),
+                query: [.limit, .offset], response: "[Customer]", handler: self.list),
+            APIRoute(
+                .post, "/api/customers", "Create a customer", access: .permission(.customerWrite),
+                body: "CustomerCreate", status: 201, response: "Customer", handler: self.create),
+            APIRoute(
+                .get, "/api/customers/:id", "One customer", access: .permission(.customerRead), response: "Customer",
+                preconditions: .ifNoneMatch, handler: self.show),
+            APIRoute(
+                .patch, "/api/customers/:id", "Change a customer; If-Match guards against stale versions",
+                access: .permission(.customerWrite), body: "CustomerPatch", response: "Customer",
+                preconditions: .ifMatch, handler: self.update),
+            APIRoute(
+                .delete, "/api/customers/:id", "Delete a customer without tickets",
+                access: .permission(.customerDelete), status: 204, response: nil, handler: self.delete),
+        ]
+    }
+
+    @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
+        let page = try await self.service.listCustomers(try QueryParameters(call.request).page(), by: call.caller)
+        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+    }
+
+    @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
+        let body = try await JSONBody.decode(CustomerCreateBody.self, from: call.request)
+        let customer = try await self.service.createCustomer(body.input, by: call.caller)
+        return JSONResponse.make(
+            status: .created,
+            headers: [.location: "/api/customers/\(customer.id)", .eTag: ETag.header(customer.version)],
+            body: customer)
+    }
+
+    @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Customer>(call.context, entity: "customer").id
+        let customer = try await self.service.customer(id, by: call.caller)
+        if let notModified = ConditionalRequest.notModified(call.request, version: customer.version) {
+            return notModified
+        }
+        return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
+    }
+
+    @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Customer>(call.context, entity: "customer").id
+        let body = try await JSONBody.decode(CustomerPatchBody.self, from: call.request)
+        let expected = try await ConditionalRequest.expectedVersion(call.request) {
+            try await self.service.customer(id, by: call.caller).version
+        }
+        let customer = try await self.service.updateCustomer(
+            id, body.changes(expectedVersion: expected), by: call.caller)
+        return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
+    }
+
+    @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Customer>(call.context, entity: "customer").id
+        try await self.service.deleteCustomer(id, by: call.caller)
+        return Response(status: .noContent)
+    }
+}

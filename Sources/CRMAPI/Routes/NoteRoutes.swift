@@ -1,0 +1,42 @@
+import CRMDomain
+import HTTPTypes
+import Hummingbird
+
+/// `/api/tickets/{id}/notes`, and the original API's `POST /api/notes/{id}`.
+struct NoteRoutes: Sendable {
+    let service: CRMService
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(
+                .get, "/api/tickets/:id/notes", "A ticket's notes", access: .permission(.noteRead), response: "[Note]",
+                handler: self.list),
+            APIRoute(
+                .post, "/api/tickets/:id/notes", "Add a note", access: .permission(.noteWrite), body: "NoteCreate",
+                status: 201, response: "Note", handler: self.add),
+            APIRoute(
+                .post, "/api/notes/:id", "Add a note (original API: answers {\"data\": Note})",
+                access: .permission(.noteWrite), body: "NoteCreate", status: 201, response: "NoteEnvelope",
+                handler: self.addInEnvelope),
+        ]
+    }
+
+    @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        return JSONResponse.make(body: try await self.service.notes(on: id, by: call.caller))
+    }
+
+    @Sendable func add(_ call: APIRoute.Call) async throws -> Response {
+        JSONResponse.make(status: .created, body: try await self.addNote(call))
+    }
+
+    @Sendable func addInEnvelope(_ call: APIRoute.Call) async throws -> Response {
+        JSONResponse.make(status: .created, body: DataEnvelope(data: try await self.addNote(call)))
+    }
+
+    private func addNote(_ call: APIRoute.Call) async throws -> Note {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        let body = try await JSONBody.decode(NoteBody.self, from: call.request)
+        return try await self.service.addNote(to: id, text: body.text, by: call.caller)
+    }
+}

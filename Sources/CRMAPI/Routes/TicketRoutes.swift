@@ -1,0 +1,71 @@
+import CRMDomain
+import HTTPTypes
+import Hummingbird
+
+/// `/api/tickets` and `/api/tickets/{id}`.
+struct TicketRoutes: Sendable {
+    let service: CRMService
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(
+                .get, "/api/tickets", "List tickets (public unless CRM_PUBLIC_TICKETS=0)",
+                access: .permission(.ticketRead),
+                query: [.customerID, .status, .priority, .assignee, .tag, .search, .limit, .offset],
+                response: "[Ticket]", handler: self.list),
+            APIRoute(
+                .post, "/api/tickets", "Open a ticket", access: .permission(.ticketCreate), body: "TicketCreate",
+                status: 201, response: "Ticket", handler: self.create),
+            APIRoute(
+                .get, "/api/tickets/:id", "One ticket", access: .permission(.ticketRead), response: "Ticket",
+                preconditions: .ifNoneMatch, handler: self.show),
+            APIRoute(
+                .patch, "/api/tickets/:id", "Change a ticket; If-Match guards against stale versions",
+                access: .permission(.ticketUpdate), body: "TicketPatch", response: "Ticket", preconditions: .ifMatch,
+                handler: self.update),
+            APIRoute(
+                .delete, "/api/tickets/:id", "Delete a ticket and its notes", access: .permission(.ticketDelete),
+                status: 204, response: nil, handler: self.delete),
+        ]
+    }
+
+    @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
+        let query = QueryParameters(call.request)
+        let page = try await self.service.listTickets(try query.ticketFilter(), try query.page(), by: call.caller)
+        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+    }
+
+    @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
+        let body = try await JSONBody.decode(TicketCreateBody.self, from: call.request)
+        let ticket = try await self.service.createTicket(try body.input(), by: call.caller)
+        return JSONResponse.make(
+            status: .created,
+            headers: [.location: "/api/tickets/\(ticket.id)", .eTag: ETag.header(ticket.version)], body: ticket)
+    }
+
+    @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        let ticket = try await self.service.ticket(id, by: call.caller)
+        if let notModified = ConditionalRequest.notModified(call.request, version: ticket.version) {
+            return notModified
+        }
+        return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)
+    }
+
+    @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        let body = try await JSONBody.decode(TicketPatchBody.self, from: call.request)
+        let expected = try await ConditionalRequest.expectedVersion(call.request) {
+            try await self.service.ticket(id, by: call.caller).version
+        }
+        let ticket = try await self.service.updateTicket(
+            id, try body.changes(expectedVersion: expected), by: call.caller)
+        return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)
+    }
+
+    @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        try await self.service.deleteTicket(id, by: call.caller)
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,14 @@
+extension CustomerChanges {
+    /// The one pure rule for changing a customer: the version check and a per-field diff, with no store and no
+    /// clock. The changes must already be validated (as `CRMService.updateCustomer` does). Throws `conflict`
+    /// for a stale expected version; nil when nothing would change.
+    public func apply(to customer: Customer) throws(CRMError) -> ChangeSet<Customer>? {
+        try ChangeSet<Customer>.checkVersion(
+            expected: self.expectedVersion, current: customer.version, entity: "customer/\(customer.id)")
+        var change = ChangeSet(customer)
+        change.set("name", \.name, to: self.name) { .string($0) }
+        change.set("email", \.email, to: self.email) { .string($0) }
+        change.set("company", \.company, to: self.company) { AuditValue($0) }
+        return change.changes.isEmpty ? nil : change
+    }
+}
