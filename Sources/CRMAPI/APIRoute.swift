@@ -102,7 +102,7 @@ struct APIRoute: Sendable {
 /// A query parameter a route reads, as the OpenAPI document declares it.
 enum QueryParameter: String, Sendable {
     case customerID = "customer_id"
-    case status, priority, assignee, tag, search, limit, offset, actor, entity
+    case status, priority, assignee, tag, search, limit, offset, actor, entity, user, all
 }
 
 /// The methods served on each path, for `405 Method Not Allowed` and its `Allow` header.

@@ -45,7 +45,7 @@ enum OpenAPIDocument {
 
     private static func operation(_ route: APIRoute, _ policy: AccessPolicy) -> [String: Any] {
         var parameters: [[String: Any]] = route.pathParameters.map {
-            ["name": $0, "in": "path", "required": true, "schema": self.id]
+            ["name": $0, "in": "path", "required": true, "schema": $0 == "name" ? self.userName : self.id]
         }
         for name in route.query {
             parameters.append(["name": name.rawValue, "in": "query", "required": false, "schema": self.schema(of: name)])
@@ -149,7 +149,13 @@ enum OpenAPIDocument {
         case .status: self.status
         case .priority: self.priority
         case .assignee: self.anyLine(description: "a user name, `me` or `none`")
-        case .entity: ["type": "string", "pattern": "^((customer|ticket)/[0-9]{1,18})?$", "description": "empty: no filter"]
+        case .entity:
+            [
+                "type": "string", "pattern": "^((customer|ticket|token)/[0-9]{1,18}|user/[a-z][a-z0-9._-]{0,31})?$",
+                "description": "empty: no filter",
+            ]
+        case .user: self.userName
+        case .all: ["type": "string", "enum": ["", "1", "true", "0", "false"], "description": "everyone's tokens"]
         case .tag: ["type": "string", "pattern": "^[A-Za-z0-9_-]{0,\(Validation.maximumTagLength)}$"]
         case .search, .actor: self.anyLine(description: nil)
         }
@@ -241,6 +247,11 @@ enum OpenAPIDocument {
         ["type": ["string", "null"], "maxLength": Validation.maximumNameLength, "pattern": "^[^\(self.oneLineRefused)]*$"]
     }
 
+    /// A login name (DESIGN §3.1).
+    private static var userName: [String: Any] { ["type": "string", "pattern": "^[a-z][a-z0-9._-]{0,31}$"] }
+    private static var role: [String: Any] { ["type": "string", "enum": Role.allCases.map(\.rawValue)] }
+    private static var nullableTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+
     private static var email: [String: Any] { ["type": "string", "format": "email", "maxLength": 254] }
     private static var tags: [String: Any] {
         [
@@ -266,6 +277,10 @@ enum OpenAPIDocument {
         let name = self.line(Validation.maximumNameLength)
         let description = self.text(Validation.maximumTextLength, required: false)
         let text = self.text(Validation.maximumTextLength, required: true)
+        let tokenProperties: [String: Any] = [
+            "id": id, "user": userName, "label": nullableString, "created_at": time, "created_by": string,
+            "expires_at": nullableTime, "last_used_at": nullableTime, "revoked_at": nullableTime,
+        ]
         return [
             "Health": object(["status": ["type": "string", "enum": ["ok"]]], required: ["status"]),
             "Me": object(
@@ -322,6 +337,35 @@ enum OpenAPIDocument {
                 ],
                 required: []),
             "NoteCreate": object(["text": text], required: ["text"]),
+            "User": object(
+                [
+                    "name": userName, "display_name": string, "role": role, "disabled": ["type": "boolean"],
+                    "created_at": time,
+                ],
+                required: ["name", "display_name", "role", "disabled", "created_at"]),
+            "UserCreate": object(
+                ["name": userName, "role": role, "display_name": nullable(name)], required: ["name", "role"]),
+            "UserPatch": object(
+                ["role": nullable(role), "display_name": nullable(name), "disabled": ["type": ["boolean", "null"]]],
+                required: []),
+            "Token": object(tokenProperties, required: tokenProperties.keys.sorted()),
+            "NewToken": object(
+                tokenProperties.merging(["token": ["type": "string", "pattern": "^crm_[1-9][0-9]*_[A-Za-z0-9_-]{43}$"]]) { $1 },
+                required: (tokenProperties.keys.sorted() + ["token"]).sorted()),
+            "TokenCreate": object(
+                [
+                    "label": [
+                        "type": ["string", "null"], "maxLength": Validation.maximumTokenLabelLength,
+                        "pattern": "^[^\(self.oneLineRefused)]*$",
+                    ],
+                    "user": nullable(userName),
+                    "expires": [
+                        "type": ["string", "null"],
+                        "description": "`30d`, `12h`, a date (`2026-01-31`), a UTC time, or `never`; default "
+                            + TokenExpiry.defaultLifetime,
+                    ],
+                ],
+                required: []),
             "Error": object(
                 [
                     "error": object(

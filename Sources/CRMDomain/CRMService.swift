@@ -13,20 +13,6 @@ public struct CRMService: Sendable {
 
     // MARK: Session
 
-    /// Exchanges a token for a logged-in caller; `unauthenticated` when it matches no user, or several.
-    public func login(token: String, via channel: Channel) async throws -> Caller {
-        let presented = TokenHash(token: token)
-        var matches: [User] = []
-        for account in try await self.store.accounts() {
-            for hash in account.tokenHashes where hash.constantTimeEquals(presented) {
-                matches.append(account.user)
-            }
-        }
-        // A token that two users share logs in neither (the seed refuses such a configuration at start).
-        guard matches.count == 1, let match = matches.first, !token.isEmpty else { throw CRMError.unauthenticated }
-        return Caller(.user(match), via: channel)
-    }
-
     /// What a caller may do under the current policy.
     public func permissions(of caller: Caller) -> Set<Permission> {
         self.policy.permissions(of: caller.principal)
@@ -308,8 +294,12 @@ public struct CRMService: Sendable {
         let entity = try entity.map { try InputRules.oneLine($0, field: "entity", maximum: 64) }
         if let entity {
             let parts = entity.split(separator: "/")
-            guard parts.count == 2, ["customer", "ticket"].contains(parts[0]), Int(parts[1]) != nil else {
-                throw CRMError.validation(field: "entity", reason: "'\(InputRules.shown(entity))' is not of the form ticket/3 or customer/1")
+            let isUser = parts.count == 2 && parts[0] == "user" && (try? Validation.loginName(String(parts[1]))) != nil
+            guard parts.count == 2, isUser || ["customer", "ticket", "token"].contains(parts[0]) && Int(parts[1]) != nil
+            else {
+                throw CRMError.validation(
+                    field: "entity",
+                    reason: "'\(InputRules.shown(entity))' is not of the form ticket/3, customer/1, user/alice or token/4")
             }
         }
         return try await self.store.auditEvents(
@@ -318,7 +308,7 @@ public struct CRMService: Sendable {
 
     // MARK: Helpers
 
-    private func record(
+    func record(
         _ action: String, _ entity: String, _ changes: [String: FieldChange], _ caller: Caller, _ now: Timestamp
     ) -> AuditRecord {
         AuditRecord(
@@ -340,11 +330,7 @@ public struct CRMService: Sendable {
 
     private func validatedAssignee(_ selector: AssigneeSelector, for caller: Caller) async throws -> String? {
         guard let name = try self.resolve(selector, for: caller) else { return nil }
-        let known = try await self.store.accounts().map(\.user.name)
-        guard known.contains(name) else {
-            throw CRMError.validation(
-                field: "assignee", reason: "unknown user '\(name)' (one of \(known.sorted().joined(separator: ", ")))")
-        }
+        try await self.requireEnabledUser(name, field: "assignee")
         return name
     }
 }

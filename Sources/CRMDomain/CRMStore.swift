@@ -13,8 +13,35 @@ public struct Recorded<Value: Sendable>: Sendable {
 /// domain's closure (which applies the rules and may throw), and writes the result with its audit event,
 /// or nothing at all. Closures run inside the store's critical section or transaction and must not block.
 public protocol CRMStore: Sendable {
-    /// Every user with their token hashes.
-    func accounts() async throws -> [UserAccount]
+    /// A page of users by name, with the total count.
+    func users(limit: Int, offset: Int) async throws -> Page<UserProfile>
+    /// One user, or nil.
+    func user(named name: String) async throws -> UserProfile?
+    /// Inserts the user `make` builds; `make` sees the user already of that name, if any (and should throw).
+    func insertUser(
+        named name: String, _ make: @Sendable (_ existing: UserProfile?) throws -> Recorded<UserProfile>
+    ) async throws -> UserProfile
+    /// Replaces a user with what `change` returns; nil from `change` means no change. Throws `notFound`.
+    func updateUser(
+        named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
+    ) async throws -> UserProfile
+
+    /// A page of tokens (one user's, or all), by ascending ID, with the total count; never a digest.
+    func tokens(_ query: TokenQuery) async throws -> Page<Token>
+    /// One token, or nil.
+    func token(_ id: TokenID) async throws -> Token?
+    /// Inserts the token `make` builds for the next ID; `make` sees its user, or nil when there is none.
+    func insertToken(
+        for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>
+    ) async throws -> Token
+    /// Replaces a token with what `change` returns (revocation); nil means no change. Throws `notFound`.
+    func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token
+    /// The one token row a login compares against, with its digest and user: a single indexed read, whatever
+    /// the number of users and tokens.
+    func credential(_ lookup: CredentialLookup) async throws -> Credential?
+    /// Sets a token's `last_used_at` to `time` unless it was set at or after `notBefore` (by any process);
+    /// records no audit event.
+    func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws
 
     /// A page of customers by ascending ID.
     func customers(limit: Int, offset: Int) async throws -> Page<Customer>

@@ -5,6 +5,12 @@ import Synchronization
 public protocol CRMClock: Sendable {
     /// The time to stamp on the mutation being recorded.
     func now() -> Timestamp
+    /// The time now, for reading rather than stamping (is a token expired?): never advances a stepping clock.
+    func current() -> Timestamp
+}
+
+extension CRMClock {
+    public func current() -> Timestamp { self.now() }
 }
 
 /// The wall clock.
@@ -30,5 +36,9 @@ public final class SteppingClock: CRMClock {
             defer { next = next.adding(seconds: 1) }
             return next
         }
+    }
+
+    public func current() -> Timestamp {
+        self.next.withLock { $0 }
     }
 }

@@ -77,6 +77,13 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes an integer in decimal.
+    /// Writes `true` or `false`.
+    public mutating func bool(_ value: Bool) {
+        self.separate()
+        self.bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+        self.needsComma = true
+    }
+
     public mutating func int(_ value: Int) {
         self.separate()
         guard value != 0 else {

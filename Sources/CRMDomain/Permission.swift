@@ -11,6 +11,7 @@ public enum Permission: String, CaseIterable, Hashable, Sendable, Codable {
     case ticketReopenClosed = "ticket.reopen_closed"
     case ticketDelete = "ticket.delete"
     case customerDelete = "customer.delete"
+    case tokenOwn = "token.own"
     case auditRead = "audit.read"
     case userManage = "user.manage"
 }
@@ -32,7 +33,7 @@ public struct AccessPolicy: Sendable, Hashable {
 
     private static let agentPermissions: Set<Permission> = [
         .ticketRead, .customerRead, .customerWrite, .ticketCreate, .ticketUpdate, .noteRead, .noteWrite,
-        .ticketHistory,
+        .ticketHistory, .tokenOwn,
     ]
 
     /// The permissions a principal holds under this policy.

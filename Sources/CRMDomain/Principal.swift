@@ -39,10 +39,13 @@ public enum Channel: String, Hashable, Sendable, Codable {
 public struct Caller: Hashable, Sendable {
     public var principal: Principal
     public var channel: Channel
+    /// The token the caller logged in with, if any (`whoami` shows its label and expiry).
+    public var tokenID: TokenID?
 
-    public init(_ principal: Principal, via channel: Channel) {
+    public init(_ principal: Principal, via channel: Channel, token tokenID: TokenID? = nil) {
         self.principal = principal
         self.channel = channel
+        self.tokenID = tokenID
     }
 
     /// An anonymous caller on a channel.

@@ -47,6 +47,24 @@ public struct Seed: Sendable {
         }
     }
 
+    /// The seed's users and their tokens as a new store keeps them: each user's display name is its login
+    /// name; the tokens, numbered from 1 in the order given, are labelled `seed` and never expire.
+    public func rows(at seededAt: Timestamp) -> (users: [UserProfile], tokens: [StoredToken]) {
+        var users: [UserProfile] = []
+        var tokens: [StoredToken] = []
+        for account in self.accounts {
+            users.append(
+                UserProfile(name: account.user.name, displayName: account.user.name, role: account.user.role, createdAt: seededAt))
+            for hash in account.tokenHashes {
+                let token = Token(
+                    id: TokenID(tokens.count + 1), user: account.user.name, label: "seed", createdAt: seededAt,
+                    createdBy: "seed", expiresAt: nil)
+                tokens.append(StoredToken(token: token, hash: hash))
+            }
+        }
+        return (users, tokens)
+    }
+
     /// A token from the environment, nil when unset; never quoted in an error.
     private static func token(_ environment: [String: String], _ variable: String) throws(CRMError) -> String? {
         guard let token = environment[variable] else { return nil }
@@ -56,6 +74,10 @@ public struct Seed: Sendable {
         guard token.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && InputRules.oneLineProblem($0) == nil })
         else {
             throw .validation(field: variable, reason: "must not hold spaces, line breaks or control characters")
+        }
+        guard TokenSecret.id(in: token) == nil else {
+            throw .validation(
+                field: variable, reason: "must not have the form crm_<id>_… of personal tokens (token create makes those)")
         }
         return token
     }

@@ -8,6 +8,7 @@ public enum Validation {
     public static let maximumEmailLength = 254
     public static let maximumUserNameLength = 32
     public static let maximumSearchLength = 200
+    public static let maximumTokenLabelLength = 100
 
     /// A one-line field that must hold something visible (subject, name), trimmed; see `InputRules.oneLine`.
     public static func requiredText(_ text: String, field: String, maximum: Int) throws(CRMError) -> String {
@@ -59,6 +60,33 @@ public enum Validation {
     /// A user name as typed for an assignee or an audit actor: one line, at most 32 characters.
     public static func userName(_ text: String, field: String) throws(CRMError) -> String {
         try InputRules.oneLine(text, field: field, maximum: Self.maximumUserNameLength)
+    }
+
+    /// A login name: `[a-z][a-z0-9._-]{0,31}`.
+    public static func loginName(_ text: String, field: String = "name") throws(CRMError) -> String {
+        let bytes = Array(text.utf8)
+        let valid = (1...Self.maximumUserNameLength).contains(bytes.count)
+            && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[0])
+            && bytes.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
+        guard valid else {
+            throw .validation(
+                field: field,
+                reason: "'\(InputRules.shown(text))' is not a user name (a lowercase letter, then up to 31 of a-z, 0-9, '.', '_' and '-')")
+        }
+        return text
+    }
+
+    /// A user's display name: a one-line field of at most 200 characters.
+    public static func displayName(_ text: String) throws(CRMError) -> String {
+        try InputRules.oneLine(text, field: "display_name", maximum: Self.maximumNameLength)
+    }
+
+    /// A token's label: nil when empty or blank, else a one-line field of at most 100 characters.
+    public static func tokenLabel(_ text: String) throws(CRMError) -> String? {
+        try Self.optionalLine(text, field: "label", maximum: Self.maximumTokenLabelLength)
     }
 
     /// Search text: nil when empty; else a multi-line text of at most 200 characters, lowercased.

@@ -75,7 +75,7 @@ public final class InMemoryCRMStore: CRMStore {
     }
 
     private struct State {
-        var accounts: [UserAccount]
+        var directory: UserDirectory
         /// Indexed by ID - 1; nil once deleted.
         var customers: [Customer?] = []
         var liveCustomers = IDSet()
@@ -111,7 +111,8 @@ public final class InMemoryCRMStore: CRMStore {
 
     /// A store holding `seed`, with the seed customers created at `seededAt`.
     public init(seed: Seed = .demo(), seededAt: Timestamp) {
-        var state = State(accounts: seed.accounts)
+        let rows = seed.rows(at: seededAt)
+        var state = State(directory: UserDirectory(users: rows.users, tokens: rows.tokens))
         for (offset, customer) in seed.customers.enumerated() {
             state.customers.append(
                 Customer(
@@ -122,9 +123,82 @@ public final class InMemoryCRMStore: CRMStore {
         self.state = Mutex(state)
     }
 
-    public func accounts() async throws -> [UserAccount] {
-        self.state.withLock { $0.accounts }
+    // MARK: Users and tokens
+
+    public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
+        self.state.withLock { $0.directory.users(limit: limit, offset: offset) }
     }
+
+    public func user(named name: String) async throws -> UserProfile? {
+        self.state.withLock { $0.directory.user(named: name) }
+    }
+
+    public func insertUser(
+        named name: String, _ make: @Sendable (UserProfile?) throws -> Recorded<UserProfile>
+    ) async throws -> UserProfile {
+        try self.state.withLock { state in
+            let recorded = try make(state.directory.user(named: name))
+            state.directory.insert(recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func updateUser(
+        named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
+    ) async throws -> UserProfile {
+        try self.state.withLock { state in
+            guard let user = state.directory.user(named: name) else { throw CRMError.notFound(entity: "user/\(name)") }
+            guard let recorded = try change(user) else { return user }
+            state.directory.replace(recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func tokens(_ query: TokenQuery) async throws -> Page<Token> {
+        self.state.withLock { $0.directory.tokens(query) }
+    }
+
+    public func token(_ id: TokenID) async throws -> Token? {
+        self.state.withLock { $0.directory.token(id)?.token }
+    }
+
+    public func insertToken(
+        for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>
+    ) async throws -> Token {
+        try self.state.withLock { state in
+            let recorded = try make(state.directory.nextTokenID, state.directory.user(named: userName))
+            state.directory.append(recorded.value)
+            state.append(recorded.audit)
+            return recorded.value.token
+        }
+    }
+
+    public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
+        try self.state.withLock { state in
+            guard let token = state.directory.token(id)?.token else { throw CRMError.notFound(entity: "token/\(id)") }
+            guard let recorded = try change(token) else { return token }
+            state.directory.replace(recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    public func credential(_ lookup: CredentialLookup) async throws -> Credential? {
+        self.state.withLock { $0.directory.credential(lookup) }
+    }
+
+    public func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws {
+        self.state.withLock { state in
+            guard var token = state.directory.token(id)?.token else { return }
+            if let lastUsedAt = token.lastUsedAt, lastUsedAt >= notBefore { return }
+            token.lastUsedAt = time
+            state.directory.replace(token)
+        }
+    }
+
+    // MARK: Customers
 
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
         self.state.withLock { state in

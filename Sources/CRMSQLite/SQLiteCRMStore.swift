@@ -62,24 +62,136 @@ public final class SQLiteCRMStore: CRMStore {
 
     // MARK: Users
 
-    public func accounts() async throws -> [UserAccount] {
+    public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
         try await self.pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT u.name, u.role, t.hash FROM users u LEFT JOIN tokens t ON t.user = u.name ORDER BY u.name")
-            var accounts: [String: UserAccount] = [:]
-            var order: [String] = []
-            for row in rows {
-                let name: String = try SQLiteRows.decode(row, 0, table: "users", id: 0)
-                if accounts[name] == nil {
-                    order.append(name)
-                    let role = try SQLiteRows.enumeration(Role.self, row, 1, table: "users", id: 0, field: "role")
-                    accounts[name] = UserAccount(user: User(name: name, role: role), tokenHashes: [])
-                }
-                if let hash = try SQLiteRows.decodeOptional(row, 2, table: "users", id: 0, as: Data.self) {
-                    accounts[name]?.tokenHashes.append(TokenHash(bytes: Array(hash)))
-                }
+            let items = try Row.fetchAll(
+                db, sql: "SELECT \(SQLiteRows.userColumns) FROM users ORDER BY name LIMIT ? OFFSET ?",
+                arguments: [limit, offset]
+            ).map(SQLiteRows.user)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    public func user(named name: String) async throws -> UserProfile? {
+        try await self.pool.read { db in try Self.fetchUser(db, name) }
+    }
+
+    public func insertUser(
+        named name: String, _ make: @Sendable (UserProfile?) throws -> Recorded<UserProfile>
+    ) async throws -> UserProfile {
+        try await self.write { db in
+            let recorded = try make(try Self.fetchUser(db, name))
+            let user = recorded.value
+            try SQLiteRows.storable(user.displayName, table: "users", column: "display_name")
+            try Self.run(
+                db, "INSERT INTO users (name, display_name, role, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
+                [user.name, user.displayName, user.role.rawValue, user.disabled, user.createdAt.iso8601])
+            try Self.append(recorded.audit, db)
+            return user
+        }
+    }
+
+    public func updateUser(
+        named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
+    ) async throws -> UserProfile {
+        try await self.write { db in
+            guard let user = try Self.fetchUser(db, name) else { throw CRMError.notFound(entity: "user/\(name)") }
+            guard let recorded = try change(user) else { return user }
+            let updated = recorded.value
+            try SQLiteRows.storable(updated.displayName, table: "users", column: "display_name")
+            try Self.run(
+                db, "UPDATE users SET display_name = ?, role = ?, disabled = ? WHERE name = ?",
+                [updated.displayName, updated.role.rawValue, updated.disabled, name])
+            try Self.append(recorded.audit, db)
+            return updated
+        }
+    }
+
+    // MARK: Tokens
+
+    public func tokens(_ query: TokenQuery) async throws -> Page<Token> {
+        try await self.pool.read { db in
+            let whereClause = query.user == nil ? "" : " WHERE user = ?"
+            let arguments: StatementArguments = query.user.map { [$0] } ?? []
+            let items = try Row.fetchAll(
+                db, sql: "SELECT \(SQLiteRows.tokenColumns) FROM tokens\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
+                arguments: arguments + [query.limit, query.offset]
+            ).map(SQLiteRows.token)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tokens" + whereClause, arguments: arguments) ?? 0
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+    }
+
+    public func token(_ id: TokenID) async throws -> Token? {
+        try await self.pool.read { db in try Self.fetchToken(db, id) }
+    }
+
+    public func insertToken(
+        for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>
+    ) async throws -> Token {
+        try await self.write { db in
+            let recorded = try make(TokenID(try Self.nextID(db, table: "tokens")), try Self.fetchUser(db, userName))
+            let token = recorded.value.token
+            try SQLiteRows.storable(token.label ?? "", table: "tokens", column: "label")
+            try Self.run(
+                db,
+                """
+                INSERT INTO tokens (id, user, label, hash, created_at, created_by, expires_at, last_used_at, revoked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    token.id.rawValue, token.user, token.label, Data(recorded.value.hash.bytes), token.createdAt.iso8601,
+                    token.createdBy, token.expiresAt?.iso8601, token.lastUsedAt?.iso8601, token.revokedAt?.iso8601,
+                ])
+            try Self.append(recorded.audit, db)
+            return token
+        }
+    }
+
+    public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
+        try await self.write { db in
+            guard let token = try Self.fetchToken(db, id) else { throw CRMError.notFound(entity: "token/\(id)") }
+            guard let recorded = try change(token) else { return token }
+            let updated = recorded.value
+            try SQLiteRows.storable(updated.label ?? "", table: "tokens", column: "label")
+            try Self.run(
+                db, "UPDATE tokens SET label = ?, expires_at = ?, last_used_at = ?, revoked_at = ? WHERE id = ?",
+                [
+                    updated.label, updated.expiresAt?.iso8601, updated.lastUsedAt?.iso8601, updated.revokedAt?.iso8601,
+                    id.rawValue,
+                ])
+            try Self.append(recorded.audit, db)
+            return updated
+        }
+    }
+
+    public func credential(_ lookup: CredentialLookup) async throws -> Credential? {
+        try await self.pool.read { db in
+            let select = Self.credentialSelect
+            let rows: RowCursor
+            switch lookup {
+            case .id(let id):
+                rows = try Row.fetchCursor(db.cachedStatement(sql: select + " WHERE t.id = ?"), arguments: [id.rawValue])
+            case .hash(let hash):
+                rows = try Row.fetchCursor(db.cachedStatement(sql: select + " WHERE t.hash = ?"), arguments: [Data(hash.bytes)])
             }
-            return order.compactMap { accounts[$0] }
+            return try rows.next().map(SQLiteRows.credential)
+        }
+    }
+
+    /// A login's one read, before its `WHERE`: the token, its digest and its user (by primary key or unique index).
+    private static let credentialSelect = """
+        SELECT t.id, t.user, t.label, t.created_at, t.created_by, t.expires_at, t.last_used_at, t.revoked_at, t.hash,
+            u.name, u.display_name, u.role, u.disabled, u.created_at
+        FROM tokens t JOIN users u ON u.name = t.user
+        """
+
+    public func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws {
+        try await self.write { db in
+            try Self.run(
+                db, "UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                [time.iso8601, id.rawValue, notBefore.iso8601])
         }
     }
 
@@ -365,6 +477,18 @@ public final class SQLiteCRMStore: CRMStore {
         for tag in ticket.tags {
             try db.cachedStatement(sql: "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)").execute(arguments: [tag, ticket.id.rawValue])
         }
+    }
+
+    private static func fetchUser(_ db: Database, _ name: String) throws -> UserProfile? {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(SQLiteRows.userColumns) FROM users WHERE name = ?"), arguments: [name])
+        return try rows.next().map(SQLiteRows.user)
+    }
+
+    private static func fetchToken(_ db: Database, _ id: TokenID) throws -> Token? {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(SQLiteRows.tokenColumns) FROM tokens WHERE id = ?"), arguments: [id.rawValue])
+        return try rows.next().map(SQLiteRows.token)
     }
 
     private static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {

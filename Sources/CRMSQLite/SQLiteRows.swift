@@ -73,6 +73,46 @@ enum SQLiteRows {
                 via: try Self.enumeration(Channel.self, row, 6, table: table, id: 0, field: "via")))
     }
 
+    /// The columns `user(_:at:)` decodes, in its order.
+    static let userColumns = "name, display_name, role, disabled, created_at"
+
+    /// The user whose columns start at `start` (after a token's, in a login's join).
+    static func user(_ row: Row, at start: Int) throws -> UserProfile {
+        let table = "users"
+        return UserProfile(
+            name: try Self.decode(row, start, table: table, id: start),
+            displayName: try Self.decode(row, start + 1, table: table, id: start),
+            role: try Self.enumeration(Role.self, row, start + 2, table: table, id: start, field: "role"),
+            disabled: try Self.decode(row, start + 3, table: table, id: start),
+            createdAt: try Self.timestamp(row, start + 4, table: table, id: start, field: "created_at"))
+    }
+
+    static func user(_ row: Row) throws -> UserProfile {
+        try Self.user(row, at: 0)
+    }
+
+    /// The columns `token(_:)` decodes, in its order; `hash` follows them in a login's read.
+    static let tokenColumns = "id, user, label, created_at, created_by, expires_at, last_used_at, revoked_at"
+
+    static func token(_ row: Row) throws -> Token {
+        let table = "tokens"
+        func time(_ index: Int, _ field: String) throws -> Timestamp? {
+            row.hasNull(atIndex: index) ? nil : try Self.timestamp(row, index, table: table, id: 0, field: field)
+        }
+        return Token(
+            id: TokenID(try Self.decode(row, 0, table: table, id: 0)), user: try Self.decode(row, 1, table: table, id: 0),
+            label: try Self.decodeOptional(row, 2, table: table, id: 0),
+            createdAt: try Self.timestamp(row, 3, table: table, id: 0, field: "created_at"),
+            createdBy: try Self.decode(row, 4, table: table, id: 0), expiresAt: try time(5, "expires_at"),
+            lastUsedAt: try time(6, "last_used_at"), revokedAt: try time(7, "revoked_at"))
+    }
+
+    /// A login's read: the token's columns, its `hash`, then its user's columns.
+    static func credential(_ row: Row) throws -> Credential {
+        let hash: Data = try Self.decode(row, 8, table: "tokens", id: 0)
+        return Credential(token: try Self.token(row), hash: TokenHash(bytes: Array(hash)), user: try Self.user(row, at: 9))
+    }
+
     /// The value at `index`, or an error naming the table, the row (by the column at `id`) and the column.
     static func decode<Value: DatabaseValueConvertible & StatementColumnConvertible>(
         _ row: Row, _ index: Int, table: String, id: Int, as type: Value.Type = Value.self

@@ -18,14 +18,53 @@ enum SQLiteSchema {
             try db.execute(sql: "ALTER TABLE customers ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
             try db.execute(sql: "PRAGMA user_version = 2")
         }
+        migrator.registerMigration(Self.identifiers[2]) { db in
+            try Self.migrateToVersion3(db, seededAt: seededAt)
+            try db.execute(sql: "PRAGMA user_version = 3")
+        }
         return migrator
     }
 
+    /// Writes a new database file exactly as the release that knew only the first `count` migrations wrote it
+    /// (seeded): the starting point of upgrade tests.
+    static func writeEarlierRelease(path: String, migrations count: Int, seed: Seed, seededAt: Timestamp) throws {
+        try SQLiteFile.createPrivately(path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try Self.migrator(seed: seed, seededAt: seededAt).migrate(queue, upTo: Self.identifiers[count - 1])
+    }
+
     /// The migrations' identifiers, oldest first.
-    static let identifiers = ["1 tables and seed", "2 customer versions"]
+    static let identifiers = ["1 tables and seed", "2 customer versions", "3 users and personal tokens"]
 
     /// The tables every crm database holds (besides GRDB's `grdb_migrations`).
     static let tables: Set<String> = ["users", "tokens", "customers", "tickets", "ticket_tags", "notes", "audit_events"]
+
+    /// Migration 3: users gain a display name, a disabled flag and a creation time; tokens become rows with an
+    /// ID, a label, an expiry and the times of last use and revocation. The tokens already there (the seeded ones)
+    /// keep their digests, labelled `seed`, numbered in the order they were written (agent's first). Users are
+    /// dated by the first customer, which the seed wrote with them.
+    private static func migrateToVersion3(_ db: Database, seededAt: Timestamp) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+                ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+                UPDATE users SET display_name = name,
+                    created_at = COALESCE((SELECT created_at FROM customers ORDER BY id LIMIT 1), ?);
+                CREATE TABLE personal_tokens (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL REFERENCES users(name), label TEXT,
+                    hash BLOB NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL, expires_at TEXT,
+                    last_used_at TEXT, revoked_at TEXT);
+                INSERT INTO personal_tokens (user, label, hash, created_at, created_by)
+                    SELECT t.user, 'seed', t.hash, u.created_at, 'seed' FROM tokens t JOIN users u ON u.name = t.user
+                    ORDER BY t.rowid;
+                DROP TABLE tokens;
+                ALTER TABLE personal_tokens RENAME TO tokens;
+                CREATE INDEX tokens_by_user ON tokens(user, id);
+                """,
+            arguments: [seededAt.iso8601])
+    }
 
     /// Migration 1: the first release's schema and seed, exactly.
     private static func createVersion1(_ db: Database, seed: Seed, seededAt: Timestamp) throws {

@@ -43,15 +43,31 @@ public final class CommandRunner {
             let output: CommandOutput
             switch try Self.parse(words) {
             case .help(let command): output = .text(command.help)
-            case .invocation(let invocation): output = try await invocation.command.run(invocation, self.session)
+            case .invocation(let invocation):
+                try await self.reauthenticate(for: invocation.command)
+                output = try await invocation.command.run(invocation, self.session)
             }
             return CommandResult(output: Renderer(format: self.session.format).render(output))
         } catch let stopped as ScriptStopped {
             return CommandResult(status: stopped.status)
         } catch {
             // An error may quote what was typed or stored: never let it drive the terminal.
-            let message = VisibleText.escapedKeepingLineBreaks(String(describing: error))
+            // Nor show a personal token the line carried (`ticket assign 3 crm_5_…`: unknown user).
+            let message = VisibleText.escapedKeepingLineBreaks(TokenSecret.redacted(in: String(describing: error)))
             return CommandResult(error: message, status: ExitStatus(for: error))
+        }
+    }
+
+    /// Checks the session's login against the store before a command runs (`login` and `logout` replace it):
+    /// a token revoked or expired, or a user disabled, since login, even by another process, ends the login
+    /// (`unauthenticated`); a changed role applies at once.
+    private func reauthenticate(for command: CommandSpec) async throws {
+        guard !SessionCommands.replacingLogin.contains(command.name) else { return }
+        do {
+            self.session.caller = try await self.session.service.reauthenticate(self.session.caller)
+        } catch CRMError.unauthenticated {
+            self.session.caller = .anonymous(via: .shell)
+            throw CRMError.unauthenticated
         }
     }
 

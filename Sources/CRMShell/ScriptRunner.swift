@@ -158,13 +158,13 @@ public final class ScriptRunner {
     }
 }
 
-/// The echo of a command in a transcript, with any token masked.
+/// The echo of a command in a transcript, with any token masked (a login's words, a personal token's secret).
 enum Echo {
     static func line(for text: String, words: [String], prompt: String) -> String {
         if SecretLine.isLoginLike(words: words) {
             return prompt + SecretLine.masked(words: words) + "\n"
         }
-        let continued = text.replacingOccurrences(of: "\n", with: "\n...> ")
+        let continued = TokenSecret.redacted(in: text).replacingOccurrences(of: "\n", with: "\n...> ")
         return prompt + continued + "\n"
     }
 }

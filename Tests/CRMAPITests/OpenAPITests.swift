@@ -30,6 +30,15 @@ struct OpenAPITests {
         ("post", "/api/tickets/{id}/notes"),
         ("get", "/api/tickets/{id}/history"),
         ("get", "/api/audit"),
+        ("get", "/api/users"),
+        ("post", "/api/users"),
+        ("get", "/api/users/{name}"),
+        ("patch", "/api/users/{name}"),
+        ("get", "/api/tokens"),
+        ("post", "/api/tokens"),
+        ("delete", "/api/tokens/{id}"),
+        // Beyond §6.2: where POST /api/tokens's Location points.
+        ("get", "/api/tokens/{id}"),
     ]
 
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
@@ -136,7 +145,8 @@ struct OpenAPITests {
             // Reads first, so the ticket and customer are still there; then writes; deletes last.
             let order = ["get": 0, "post": 1, "patch": 2, "delete": 3]
             for (method, path) in operations.sorted(by: { order[$0.0, default: 9] < order[$1.0, default: 9] }) {
-                let concrete = path.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)
+                let concrete = path.replacingOccurrences(of: "{name}", with: "admin")
+                    .replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)
                 let request = Req(
                     HTTPRequest.Method(method.uppercased())!, concrete, token: Token.admin,
                     json: method == "post" || method == "patch" ? "{}" : nil)

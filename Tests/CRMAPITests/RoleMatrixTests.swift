@@ -74,6 +74,17 @@ struct RoleMatrixTests {
             RouteCase(.post, "/api/notes/1", #"{"text": "hi"}"#, needs: [.noteWrite], success: 201),
             RouteCase(.get, "/api/tickets/1/history", needs: [.ticketHistory]),
             RouteCase(.get, "/api/audit", needs: [.auditRead]),
+            RouteCase(.get, "/api/users", needs: [.userManage]),
+            RouteCase(.post, "/api/users", #"{"name": "carol", "role": "agent"}"#, needs: [.userManage], success: 201),
+            RouteCase(.get, "/api/users/bob", needs: [.userManage]),
+            RouteCase(.patch, "/api/users/bob", #"{"display_name": "Robert"}"#, needs: [.userManage]),
+            RouteCase(.get, "/api/tokens", needs: [.tokenOwn]),
+            RouteCase(.get, "/api/tokens?user=bob", needs: [.tokenOwn, .userManage]),
+            RouteCase(.get, "/api/tokens?all=1", needs: [.tokenOwn, .userManage]),
+            RouteCase(.post, "/api/tokens", #"{"label": "laptop"}"#, needs: [.tokenOwn], success: 201),
+            RouteCase(.post, "/api/tokens", #"{"user": "bob"}"#, needs: [.tokenOwn, .userManage], success: 201),
+            RouteCase(.get, "/api/tokens/1", needs: [.tokenOwn]),
+            RouteCase(.delete, "/api/tokens/1", needs: [.tokenOwn], success: 204),
         ]
     }
 
@@ -85,6 +96,8 @@ struct RoleMatrixTests {
         _ = try await world.service.updateTicket(two.id, TicketChanges(status: .closed), by: world.admin)
         _ = try await world.service.createCustomer(
             NewCustomer(name: "No Tickets", email: "none@example.com"), by: world.admin)
+        _ = try await world.service.createUser(NewUser(name: "bob", role: .agent), by: world.admin)
+        _ = try await world.service.createToken(NewToken(user: "bob"), by: world.admin)
         return world
     }
 
@@ -130,6 +143,23 @@ struct RoleMatrixTests {
             #expect(reply.errorCode == "unauthenticated", "\(reply)")
             #expect(reply.errorMessage?.contains("not-a-token") == false)
         }
+    }
+
+    @Test("a disabled user's token is 403 on every route that reads the token", arguments: RouteCase.all)
+    func disabledUser(route: RouteCase) async throws {
+        let world = try await Self.world(publicTickets: true)
+        _ = try await world.service.updateUser(named: "agent", UserChanges(disabled: true), by: world.admin)
+        let auditBefore = try await world.auditEvents()
+        let reply = try await world.test { api in
+            try await api.send(Req(route.method, route.path, token: "agent123", json: route.json))
+        }
+        if route.path == "/health" || route.path == "/openapi.json" {
+            #expect(reply.status == 200)
+        } else {
+            #expect(reply.status == 403, "\(reply)")
+            #expect(reply.errorCode == "unauthenticated", "\(reply)")
+        }
+        #expect(try await world.auditEvents() == auditBefore)
     }
 
     @Test("GET /api/me lists exactly the policy's permissions", arguments: Caller.all)

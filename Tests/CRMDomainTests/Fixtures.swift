@@ -60,7 +60,9 @@ struct World: Sendable {
         for ticket in tickets { notes[ticket.id] = try await self.store.notes(on: ticket.id) }
         return Snapshot(
             customers: try await self.store.customers(limit: 1_000_000, offset: 0).items, tickets: tickets,
-            notes: notes, audit: try await self.auditEvents())
+            notes: notes, audit: try await self.auditEvents(),
+            users: try await self.store.users(limit: 1_000_000, offset: 0).items,
+            tokens: try await self.store.tokens(TokenQuery(user: nil, limit: 1_000_000)).items)
     }
 }
 
@@ -76,4 +78,6 @@ struct Snapshot: Equatable {
     var tickets: [Ticket]
     var notes: [TicketID: [Note]]
     var audit: [AuditEvent]
+    var users: [UserProfile]
+    var tokens: [Token]
 }

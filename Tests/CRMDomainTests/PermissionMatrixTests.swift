@@ -34,6 +34,7 @@ struct MatrixRow: Sendable, CustomTestStringConvertible {
         MatrixRow(permission: .ticketReopenClosed, anonymous: .no, agent: false, admin: true),
         MatrixRow(permission: .ticketDelete, anonymous: .no, agent: false, admin: true),
         MatrixRow(permission: .customerDelete, anonymous: .no, agent: false, admin: true),
+        MatrixRow(permission: .tokenOwn, anonymous: .no, agent: true, admin: true),
         MatrixRow(permission: .auditRead, anonymous: .no, agent: false, admin: true),
         MatrixRow(permission: .userManage, anonymous: .no, agent: false, admin: true),
     ]
@@ -106,6 +107,7 @@ struct Prepared: Sendable {
         let closed = try await world.ticket("Closed one", customer: 2)
         _ = try await world.service.closeTicket(closed.id, by: world.admin)
         _ = try await world.service.createCustomer(NewCustomer(name: "Lonely", email: "lonely@example.com"), by: world.admin)
+        _ = try await world.service.createUser(NewUser(name: "bob", role: .agent), by: world.admin)
         #expect(open.id == prepared.open && closed.id == prepared.closed)
         return prepared
     }
@@ -174,6 +176,39 @@ struct UseCase: Sendable, CustomTestStringConvertible {
         },
         UseCase(name: "audit log", requires: [.auditRead], mutates: false) { s, c, _ in
             _ = try await s.auditLog(by: c)
+        },
+        UseCase(name: "list users", requires: [.userManage], mutates: false) { s, c, _ in
+            _ = try await s.listUsers(by: c)
+        },
+        UseCase(name: "show user", requires: [.userManage], mutates: false) { s, c, _ in
+            _ = try await s.user(named: "agent", by: c)
+        },
+        UseCase(name: "create user", requires: [.userManage], mutates: true) { s, c, _ in
+            _ = try await s.createUser(NewUser(name: "alice", role: .agent), by: c)
+        },
+        UseCase(name: "update user", requires: [.userManage], mutates: true) { s, c, _ in
+            _ = try await s.updateUser(named: "agent", UserChanges(displayName: "Agent Smith"), by: c)
+        },
+        UseCase(name: "disable user", requires: [.userManage], mutates: true) { s, c, _ in
+            _ = try await s.updateUser(named: "agent", UserChanges(disabled: true), by: c)
+        },
+        UseCase(name: "create own token", requires: [.tokenOwn], mutates: true) { s, c, _ in
+            _ = try await s.createToken(NewToken(label: "laptop"), by: c)
+        },
+        UseCase(name: "list own tokens", requires: [.tokenOwn], mutates: false) { s, c, _ in
+            _ = try await s.listTokens(by: c)
+        },
+        UseCase(name: "revoke own token", requires: [.tokenOwn], mutates: true) { s, c, _ in
+            _ = try await s.revokeToken(c.tokenID ?? TokenID(1), by: c)
+        },
+        UseCase(name: "create a token for another user", requires: [.tokenOwn, .userManage], mutates: true) { s, c, _ in
+            _ = try await s.createToken(NewToken(user: "bob"), by: c)
+        },
+        UseCase(name: "list another user's tokens", requires: [.tokenOwn, .userManage], mutates: false) { s, c, _ in
+            _ = try await s.listTokens(user: "bob", by: c)
+        },
+        UseCase(name: "list everyone's tokens", requires: [.tokenOwn, .userManage], mutates: false) { s, c, _ in
+            _ = try await s.listTokens(all: true, by: c)
         },
     ]
 }

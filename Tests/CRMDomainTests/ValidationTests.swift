@@ -285,9 +285,9 @@ struct LoginTests {
     @Test("tokens are stored hashed, never in clear")
     func hashedTokens() async throws {
         let world = try await World.make()
-        let accounts = try await world.store.accounts()
-        let agent = try #require(accounts.first { $0.user.name == "agent" })
-        #expect(agent.tokenHashes == [TokenHash(token: "agent123")])
-        #expect(agent.tokenHashes.allSatisfy { $0.bytes.count == 32 && $0.bytes != Array("agent123".utf8) })
+        let agent = try #require(try await world.store.credential(.id(TokenID(1))))
+        #expect(agent.user.name == "agent")
+        #expect(agent.hash == TokenHash(token: "agent123"))
+        #expect(agent.hash.bytes.count == 32 && agent.hash.bytes != Array("agent123".utf8))
     }
 }

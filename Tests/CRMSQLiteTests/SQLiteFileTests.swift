@@ -172,7 +172,7 @@ struct SQLiteFileTests {
         let reads: [@Sendable () async throws -> Void] = [
             { _ = try await store.ticket(TicketID(1)) }, { _ = try await store.tickets(TicketQuery()) },
             { _ = try await store.customer(CustomerID(1)) }, { _ = try await store.customers(limit: 10, offset: 0) },
-            { _ = try await store.accounts() }, { _ = try await store.auditEvents(AuditQuery()) },
+            { _ = try await store.users(limit: 10, offset: 0) }, { _ = try await store.auditEvents(AuditQuery()) },
             { _ = try await store.notes(on: TicketID(1)) },
         ]
         var failures: [String] = []

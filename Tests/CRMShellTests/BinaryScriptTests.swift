@@ -84,7 +84,7 @@ struct BinaryScriptTests {
         #expect(mkfifo(fifo, 0o600) == 0)
         let run = try Self.bash(#"printf 'whoami\nlogin agent123\nwhoami\n' > script.fifo & "$CRM" -f script.fifo"#, in: folder)
         #expect(run.status == 0)
-        #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent)\n")
+        #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
     }
 
     @Test func aFileThatCannotBeReadSaysWhy() throws {
@@ -111,7 +111,7 @@ struct BinaryScriptTests {
         let run = try folder.crm(
             ["-c", "whoami", "-f", "a.crm", "-c", "whoami", "-f", "b.crm", "-c", "ticket show 5", "-c", "whoami"])
         #expect(run.status == 1)
-        #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent)\nlogged out\nanonymous\n")
+        #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\nlogged out\nanonymous\n")
         #expect(run.err == "-c:3: error: ticket/5 not found\n")
     }
 
@@ -166,9 +166,9 @@ struct BinaryScriptTests {
         chmod(good, 0o600)
         let run = try folder.crm(["--token-file", "token", "-c", "whoami"])
         #expect(run.status == 0)
-        #expect(run.out == "agent (agent)\n")
+        #expect(run.out == "agent (agent); token 1 \"seed\", never expires\n")
         let substituted = try Self.bash(#""$CRM" --token-file <(printf 'admin123\n') -c whoami"#)
-        #expect(substituted.out == "admin (admin)\n")
+        #expect(substituted.out == "admin (admin); token 2 \"seed\", never expires\n")
 
         let open = try folder.write("open-token", "admin123\n")
         chmod(open, 0o644)

@@ -81,7 +81,7 @@ struct BinaryTests {
     }
 
     @Test(arguments: [
-        StdinCase(script: "login agent123\nwhoami\n", status: 0, stderr: "", stdout: "logged in as agent (agent)\nagent (agent)\n"),
+        StdinCase(script: "login agent123\nwhoami\n", status: 0, stderr: "", stdout: "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n"),
         StdinCase(script: "", status: 0, stderr: "", stdout: ""),
         StdinCase(script: "# only a comment\n\n", status: 0, stderr: "", stdout: ""),
         StdinCase(script: "whoami\nticket show 1\nwhoami\n", status: 1, stderr: "-:2: error: ticket/1 not found\n", stdout: "anonymous\n"),
@@ -124,7 +124,7 @@ struct BinaryTests {
         let run = try Self.crm(["-c", "login agent123", "-c", "whoami", "-c", "customer show 2"])
         #expect(run.status == 0)
         #expect(run.err == "")
-        #expect(run.out.hasPrefix("logged in as agent (agent)\nagent (agent)\nid:         2\nname:       John Smith\n"))
+        #expect(run.out.hasPrefix("logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\nid:         2\nname:       John Smith\n"))
     }
 
     @Test func dashCErrorsArePrefixedWithTheirPosition() throws {
@@ -161,16 +161,16 @@ struct BinaryTests {
     @Test func tokenFlagLogsIn() throws {
         let run = try Self.crm(["--token", "agent123", "-c", "whoami", "-c", "customer list --limit 1"])
         #expect(run.status == 0)
-        #expect(run.out.hasPrefix("agent (agent)\n"))
+        #expect(run.out.hasPrefix("agent (agent); token 1 \"seed\", never expires\n"))
         #expect(run.out.contains("Jane Doe"))
         let stdin = try Self.crm(["--token=admin123"], input: "whoami\n")
-        #expect(stdin.out == "admin (admin)\n")
+        #expect(stdin.out == "admin (admin); token 2 \"seed\", never expires\n")
     }
 
     @Test func crmTokenFromTheEnvironmentLogsIn() throws {
         let run = try Self.crm(["-c", "whoami"], environment: ["CRM_TOKEN": "admin123"])
         #expect(run.status == 0)
-        #expect(run.out == "admin (admin)\n")
+        #expect(run.out == "admin (admin); token 2 \"seed\", never expires\n")
     }
 
     @Test func aBadTokenExitsFourWithoutPrintingIt() throws {
@@ -196,7 +196,7 @@ struct BinaryTests {
         let run = try Self.crm(
             ["-c", "login secret9", "-c", "whoami"], dotEnv: "# tokens for the demo\nCRM_AGENT_TOKEN=secret9\n")
         #expect(run.status == 0)
-        #expect(run.out == "logged in as agent (agent)\nagent (agent)\n")
+        #expect(run.out == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
         // The default token no longer works for the agent.
         let old = try Self.crm(["-c", "login agent123"], dotEnv: "CRM_AGENT_TOKEN=secret9\n")
         #expect(old.status == 4)

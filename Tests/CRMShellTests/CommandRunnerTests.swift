@@ -99,7 +99,7 @@ struct CommandRunnerTests {
         #expect(help == reference)
         // Nothing ran: still the agent, one open ticket, two customers.
         let who = await shell.ok("whoami")
-        #expect(who == "agent (agent)\n")
+        #expect(who == "agent (agent); token 1 \"seed\", never expires\n")
         let tickets = await shell.ok("ticket list")
         #expect(tickets.hasSuffix("(1-1 of 1 tickets)\n"))
         #expect(tickets.contains(" open "))
@@ -186,9 +186,9 @@ struct CommandRunnerTests {
         let shell = TestShell()
         #expect((await shell.ok("whoami")) == "anonymous\n")
         await shell.login(as: "agent")
-        #expect((await shell.ok("whoami")) == "agent (agent)\n")
+        #expect((await shell.ok("whoami")) == "agent (agent); token 1 \"seed\", never expires\n")
         await shell.login(as: "admin")
-        #expect((await shell.ok("whoami")) == "admin (admin)\n")
+        #expect((await shell.ok("whoami")) == "admin (admin); token 2 \"seed\", never expires\n")
         await shell.fails("whoami now", .usage, "unexpected argument 'now' for 'whoami'")
     }
 
@@ -807,7 +807,7 @@ struct CommandRunnerTests {
         await shell.login(as: "agent")
         await shell.fails("audit", .denied, "permission denied: agent lacks audit.read")
         await shell.login(as: "admin")
-        await shell.fails("audit --entity bogus", .failure, "entity: 'bogus' is not of the form ticket/3 or customer/1")
+        await shell.fails("audit --entity bogus", .failure, "entity: 'bogus' is not of the form ticket/3, customer/1, user/alice or token/4")
         await shell.fails("audit --limit x", .usage, "--limit must be a whole number, got 'x'")
         await shell.fails("audit --actr agent", .usage, "did you mean '--actor'?")
     }
@@ -1014,7 +1014,10 @@ struct CommandRunnerTests {
         let shell = TestShell()
         await shell.ok("set format json")
         #expect((await shell.ok("login admin123")) == "{\"role\":\"admin\",\"user\":\"admin\"}\n")
-        #expect((await shell.ok("whoami")) == "{\"role\":\"admin\",\"user\":\"admin\"}\n")
+        #expect(
+            (await shell.ok("whoami"))
+                == #"{"display_name":"admin","role":"admin","token":{"expires_at":null,"id":2,"label":"seed"},"user":"admin"}"#
+                + "\n")
         await shell.ok("ticket create --customer 1 --subject X")
         #expect((await shell.ok("ticket delete 1 --yes")) == "{\"deleted\":\"ticket/1\"}\n")
         #expect((await shell.ok("logout")) == "{\"user\":\"anonymous\"}\n")

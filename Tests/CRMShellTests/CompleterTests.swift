@@ -31,7 +31,7 @@ struct CompleterTests {
             "", "",
             [
                 "help", "set", "source", "exit", "quit", "login", "logout", "whoami", "customer", "ticket", "note",
-                "audit", "server",
+                "audit", "user", "token", "server",
             ]),
         Case("tic", "ket "),
         Case("lo", "g", ["login", "logout"]),

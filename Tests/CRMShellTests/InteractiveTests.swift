@@ -679,7 +679,7 @@ struct InteractiveTests {
         #expect(try shell.leave() == 0)
         let logged = try String(contentsOfFile: logPath, encoding: .utf8)
         #expect(logged.hasPrefix("logged in as agent (agent)\n"), "\(logged)")
-        #expect(logged.hasSuffix("(1-2 of 2 customers)\nagent (agent)\n"), "\(logged)")
+        #expect(logged.hasSuffix("(1-2 of 2 customers)\nagent (agent); token 1 \"seed\", never expires\n"), "\(logged)")
         #expect(!logged.contains("crm(agent)> "), "\(logged)")
     }
 

@@ -21,7 +21,7 @@ struct ScriptRunnerTests {
         let (status, sink) = await Self.script(["login agent123", "whoami", "", "# done"])
         #expect(status == .success)
         #expect(sink.errors.isEmpty)
-        #expect(sink.output == "logged in as agent (agent)\nagent (agent)\n")
+        #expect(sink.output == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
     }
 
     struct StopCase: Sendable, CustomTestStringConvertible {
@@ -158,7 +158,7 @@ struct ScriptRunnerTests {
                 crm> login ****
                 logged in as agent (agent)
                 crm(agent)> whoami
-                agent (agent)
+                agent (agent); token 1 "seed", never expires
                 crm(agent)> note add 1 'multi
                 ...> line'
                 s.crm:5: error: ticket/1 not found
@@ -203,7 +203,7 @@ struct ScriptRunnerTests {
         let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
         let status = await runner.run(file: path)
         #expect(status == .failure)
-        #expect(sink.output == "logged in as agent (agent)\nagent (agent)\n")
+        #expect(sink.output == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
         #expect(sink.errors == ["\(path):4: error: ticket/3 not found"])
     }
 
@@ -275,7 +275,7 @@ struct ScriptRunnerTests {
         #expect(status == .success)
         #expect(sink.errors.isEmpty)
         #expect(sink.output.hasPrefix("crm> source \(inner)\ncrm> login ****\nlogged in as agent (agent)\ncrm(agent)> customer show 1\n"))
-        #expect(sink.output.hasSuffix("crm(agent)> whoami\nagent (agent)\n"))
+        #expect(sink.output.hasSuffix("crm(agent)> whoami\nagent (agent); token 1 \"seed\", never expires\n"))
         #expect(shell.session.caller.principal.name == "agent")
     }
 

@@ -25,6 +25,11 @@ final class TestShell {
         self.runner = CommandRunner(session: Session(service: service))
     }
 
+    /// A shell over an existing service.
+    init(service: CRMService) {
+        self.runner = CommandRunner(session: Session(service: service))
+    }
+
     var session: Session { self.runner.session }
 
     /// Runs one line.

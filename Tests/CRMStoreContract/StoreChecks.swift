@@ -42,10 +42,10 @@ struct StoreChecks {
 
     static func seededAccounts(_ kind: StoreUnderTest) async throws {
         let store = try await kind.make()
-        let accounts = try await store.accounts()
-        #expect(Set(accounts.map(\.user)) == [User(name: "agent", role: .agent), User(name: "admin", role: .admin)])
-        #expect(accounts.first { $0.user.name == "agent" }?.tokenHashes == [TokenHash(token: "agent123")])
-        #expect(accounts.first { $0.user.name == "admin" }?.tokenHashes == [TokenHash(token: "admin123")])
+        let users = try await store.users(limit: 10, offset: 0)
+        #expect(users.items.map(\.user) == [User(name: "admin", role: .admin), User(name: "agent", role: .agent)])
+        #expect(try await store.credential(.hash(TokenHash(token: "agent123")))?.user.name == "agent")
+        #expect(try await store.credential(.hash(TokenHash(token: "admin123")))?.user.name == "admin")
     }
 
     static func seededCustomers(_ kind: StoreUnderTest) async throws {

@@ -2,7 +2,7 @@
 public enum CommandTable {
     static let all: [CommandSpec] =
         ShellCommands.all + SessionCommands.all + CustomerCommands.all + TicketCommands.all + NoteCommands.all
-        + AuditCommands.all + ServerCommands.all
+        + AuditCommands.all + UserCommands.all + TokenCommands.all + ServerCommands.all
 
     /// The parser over the whole table.
     public static let parser = CommandParser(commands: all)

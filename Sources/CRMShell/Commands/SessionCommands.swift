@@ -4,6 +4,8 @@ import CRMDomain
 enum SessionCommands {
     /// `login [TOKEN]`, for errors that must not quote a login line's words.
     static let loginUsage = "login [TOKEN]"
+    /// The commands that replace the session's login rather than act under it.
+    static let replacingLogin: Set<String> = ["login", "logout"]
 
     static let all: [CommandSpec] = [
         CommandSpec(
@@ -28,9 +30,10 @@ enum SessionCommands {
             session.caller = .anonymous(via: .shell)
             return .changed("logged out", SessionInfo(.anonymous))
         },
-        CommandSpec(["whoami"], summary: "Show who you are logged in as.") { _, session in
-            let info = SessionInfo(session.caller.principal)
-            return .changed(info.role.map { "\(info.user) (\($0))" } ?? info.user, info)
+        CommandSpec(["whoami"], summary: "Show who you are logged in as, and the token's label and expiry.") {
+            _, session in
+            let info = WhoAmI(session.caller.principal, try await session.service.identity(of: session.caller))
+            return .changed(info.summary, info)
         },
     ]
 }

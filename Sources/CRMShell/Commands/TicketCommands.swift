@@ -68,6 +68,7 @@ enum TicketCommands {
                 FlagSpec("assignee", .user, help: "assign to USER, 'me', or 'none' to unassign"),
                 FlagSpec("add-tag", .text, repeatable: true, help: "add a tag (repeatable)"),
                 FlagSpec("remove-tag", .text, repeatable: true, help: "remove a tag (repeatable)"),
+                FlagSpec("if-version", .number, help: "change nothing unless the ticket is still at version N"),
             ],
             permission: .ticketUpdate, summary: "Change a ticket's fields, status, priority, assignee or tags.",
             examples: ["ticket update 3 --status in_progress", "ticket update 3 --priority urgent --add-tag vip"]
@@ -77,7 +78,8 @@ enum TicketCommands {
                 status: try invocation.flag("status").map { try TicketStatus(validating: $0) },
                 priority: try invocation.flag("priority").map { try Priority(validating: $0) },
                 assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
-                addTags: invocation.all("add-tag"), removeTags: invocation.all("remove-tag"))
+                addTags: invocation.all("add-tag"), removeTags: invocation.all("remove-tag"),
+                expectedVersion: try invocation.flag("if-version").map { try Invocation.number($0, name: "if-version") })
             return try await TicketCommands.changed(try invocation.ticketID(), session) {
                 try await session.service.updateTicket($0, changes, by: session.caller)
             }

@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// The one decision about lines that may carry a token (DESIGN §5.6): a line whose first word is `login`, close to
 /// it (`logn`, `loign`) or a prefix of it (`log`), unless it is another command (`logout`), is never recorded in history, never echoed in clear, and an error
 /// about it never quotes its words.
@@ -9,6 +11,12 @@ public enum SecretLine {
         if CommandTable.parser.nouns.contains(first) { return false }
         if first.count >= 3 && "login".hasPrefix(first) { return true }
         return Suggestion.distance(first, "login") <= 2
+    }
+
+    /// Whether the line made of `words` may carry a token: a login-like line, or one holding a personal token
+    /// (`crm_5_…`) anywhere. Such a line is never recorded in history.
+    public static func mayCarryToken(words: [String]) -> Bool {
+        Self.isLoginLike(words: words) || words.contains { TokenSecret.mayAppear(in: $0) }
     }
 
     /// The echo of a login-like line: its first word (close to `login`, so no secret) and a mask for the rest.

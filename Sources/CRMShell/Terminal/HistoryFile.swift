@@ -33,11 +33,12 @@ enum HistoryFile {
         return !self.mayCarrySecret(line)
     }
 
-    /// Whether a line may carry a token: the language layer's one rule (`login` and near misses such as `logn`);
+    /// Whether a line may carry a token: the language layer's one rule (`login` and near misses such as `logn`,
+    /// or a personal token `crm_5_…` anywhere);
     /// a line with an open quote may, since its words cannot be known.
     private static func mayCarrySecret(_ line: String) -> Bool {
         switch Tokenizer.scan(line) {
-        case .complete(let words): SecretLine.isLoginLike(words: words.map(\.text))
+        case .complete(let words): SecretLine.mayCarryToken(words: words.map(\.text))
         case .incomplete: true
         }
     }

@@ -1,0 +1,173 @@
+/// A personal API token as crm keeps it (DESIGN §3.1 Token): everything but the secret, which is shown once at
+/// creation and stored only as its SHA-256 digest.
+public struct Token: Hashable, Sendable, JSONWritable {
+    public var id: TokenID
+    /// The name of the user the token logs in.
+    public var user: String
+    public var label: String?
+    public var createdAt: Timestamp
+    /// Who created it: the user, an admin, or `seed` for the seeded tokens.
+    public var createdBy: String
+    /// When it stops working; nil: never.
+    public var expiresAt: Timestamp?
+    public var lastUsedAt: Timestamp?
+    public var revokedAt: Timestamp?
+
+    public init(
+        id: TokenID, user: String, label: String?, createdAt: Timestamp, createdBy: String, expiresAt: Timestamp?,
+        lastUsedAt: Timestamp? = nil, revokedAt: Timestamp? = nil
+    ) {
+        self.id = id
+        self.user = user
+        self.label = label
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+
+    /// How often at most `last_used_at` is written for one token.
+    public static let lastUseResolutionSeconds: Int64 = 60
+
+    /// Whether the token logs its user in at `now` (not revoked, not expired); the user's own state is apart.
+    public func isActive(at now: Timestamp) -> Bool {
+        self.revokedAt == nil && (self.expiresAt.map { now < $0 } ?? true)
+    }
+
+    /// Whether a login at `now` should record itself: never recorded, or last recorded a minute or more ago.
+    public func needsUseRecorded(at now: Timestamp) -> Bool {
+        guard let lastUsedAt = self.lastUsedAt else { return true }
+        return now.secondsSince1970 - lastUsedAt.secondsSince1970 >= Self.lastUseResolutionSeconds
+    }
+
+    public func write(to json: inout JSONWriter) {
+        self.write(to: &json, secret: nil)
+    }
+
+    /// The token's object; with `secret`, that token's clear text as `token` (only when just created).
+    func write(to json: inout JSONWriter, secret: TokenSecret?) {
+        json.beginObject()
+        json.key("created_at")
+        json.value(self.createdAt)
+        json.key("created_by")
+        json.string(self.createdBy)
+        json.key("expires_at")
+        json.optional(self.expiresAt)
+        json.key("id")
+        json.value(self.id)
+        json.key("label")
+        json.string(self.label)
+        json.key("last_used_at")
+        json.optional(self.lastUsedAt)
+        json.key("revoked_at")
+        json.optional(self.revokedAt)
+        if let secret {
+            json.key("token")
+            json.string(secret.text)
+        }
+        json.key("user")
+        json.string(self.user)
+        json.endObject()
+    }
+}
+
+public typealias TokenID = Identifier<Token>
+
+/// A token row as a store keeps it: the token and the digest a login compares against.
+public struct StoredToken: Hashable, Sendable {
+    public var token: Token
+    public var hash: TokenHash
+
+    public init(token: Token, hash: TokenHash) {
+        self.token = token
+        self.hash = hash
+    }
+}
+
+/// What a login reads in one step: the token row, its digest and its user.
+public struct Credential: Hashable, Sendable {
+    public var token: Token
+    public var hash: TokenHash
+    public var user: UserProfile
+
+    public init(token: Token, hash: TokenHash, user: UserProfile) {
+        self.token = token
+        self.hash = hash
+        self.user = user
+    }
+
+    /// Whether it logs its user in at `now`: the token active and the user enabled.
+    public func isUsable(at now: Timestamp) -> Bool {
+        self.token.isActive(at: now) && !self.user.disabled
+    }
+}
+
+/// How a login finds the one token row to compare against: a personal token (`crm_<id>_…`) by its ID, a
+/// seeded token of the original's form (`agent123`) by its digest. Both are one indexed read.
+public enum CredentialLookup: Hashable, Sendable {
+    case id(TokenID)
+    case hash(TokenHash)
+}
+
+/// Which tokens to list: one user's, or everyone's (`user` nil), by ascending ID.
+public struct TokenQuery: Hashable, Sendable {
+    public var user: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(user: String?, limit: Int = PageRequest.defaultLimit, offset: Int = 0) {
+        self.user = user
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// What `token create` asks for.
+public struct NewToken: Hashable, Sendable {
+    /// Whose token it is; nil: the caller's own.
+    public var user: String?
+    public var label: String?
+    /// `30d`, `12h`, a date (`2026-01-31`), a UTC time, or `never`; nil: the default lifetime.
+    public var expires: String?
+
+    public init(user: String? = nil, label: String? = nil, expires: String? = nil) {
+        self.user = user
+        self.label = label
+        self.expires = expires
+    }
+}
+
+/// A token just created, with its secret: the only value that ever holds it in clear. Its JSON is the token's
+/// object plus `token`, the secret.
+public struct IssuedToken: Sendable, JSONWritable {
+    public var token: Token
+    public var secret: TokenSecret
+
+    public init(token: Token, secret: TokenSecret) {
+        self.token = token
+        self.secret = secret
+    }
+
+    public func write(to json: inout JSONWriter) {
+        self.token.write(to: &json, secret: self.secret)
+    }
+}
+
+/// Who a caller is: the user (nil when anonymous) and the token they logged in with, if any (`whoami`).
+public struct Identity: Hashable, Sendable {
+    public var user: UserProfile?
+    public var token: Token?
+
+    public init(user: UserProfile?, token: Token?) {
+        self.user = user
+        self.token = token
+    }
+}
+
+extension JSONWriter {
+    /// A time, or `null`.
+    public mutating func optional(_ time: Timestamp?) {
+        if let time { self.value(time) } else { self.null() }
+    }
+}
