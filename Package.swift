@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "CRMPostgresTests",
             dependencies: [
-                "CRMPostgres", "CRMDomain", "CRMShell", "CRMMain",
+                "CRMPostgres", "CRMDomain", "CRMMemoryStore", "CRMShell", "CRMMain", "CRMStoreContract", "CRMTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

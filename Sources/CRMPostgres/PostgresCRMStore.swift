@@ -18,6 +18,7 @@ public final class PostgresCRMStore: CRMStore {
     /// The database, as it may be shown (without the password).
     public let url: PostgresURL
     private let pool: PostgresPool
+    private let order = WriteOrder()
 
     private init(url: PostgresURL, pool: PostgresPool) {
         self.url = url
@@ -61,22 +62,171 @@ public final class PostgresCRMStore: CRMStore {
 
     // MARK: Users
 
-    public func accounts() async throws -> [UserAccount] {
+    /// The advisory lock class that serializes creating users of one name (`crm_user` as ASCII bytes).
+    private static let userNameLock: Int32 = 0x75_73_65_72
+
+    public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
         try await self.pool.withConnection { connection in
-            let rows = try await connection.query(
-                "SELECT u.name, u.role, t.hash FROM users u LEFT JOIN tokens t ON t.user_name = u.name ORDER BY u.name",
-                logger: Self.silentLogger)
-            var accounts: [UserAccount] = []
-            for try await (name, role, hash) in rows.decode((String, String, Data?).self) {
-                if accounts.last?.user.name != name {
-                    guard let role = Role(rawValue: role) else {
-                        throw PostgresStoreError.unreadableRow(table: "users", id: name, reason: "unknown role '\(role)'")
-                    }
-                    accounts.append(UserAccount(user: User(name: name, role: role), tokenHashes: []))
-                }
-                if let hash { accounts[accounts.count - 1].tokenHashes.append(TokenHash(bytes: Array(hash))) }
+            let items = try await Self.all(
+                connection,
+                "SELECT \(unescaped: PostgresRows.userColumns) FROM users ORDER BY name LIMIT \(limit) OFFSET \(offset)",
+                PostgresRows.user)
+            let total = try await Self.count(connection, "SELECT count(*) FROM users")
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    public func user(named name: String) async throws -> UserProfile? {
+        try await self.pool.withConnection { connection in
+            try await Self.fetchUser(name, lock: "", connection)
+        }
+    }
+
+    public func insertUser(
+        named name: String, _ make: @Sendable (UserProfile?) throws -> Recorded<UserProfile>
+    ) async throws -> UserProfile {
+        try await self.pool.transaction { connection in
+            // Two processes creating the same name: the second waits here, then sees the first one's user.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(Self.userNameLock), hashtext(\(name)))", logger: Self.silentLogger)
+            let existing = try await Self.fetchUser(name, lock: "", connection)
+            return try await self.order.run {
+                let recorded = try make(existing)
+                let user = recorded.value
+                try PostgresRows.storable([("name", user.name), ("display_name", user.displayName)], table: "users")
+                try await Self.withAudit(
+                    recorded.audit,
+                    """
+                    INSERT INTO users (name, display_name, role, disabled, created_at) VALUES (\(user.name),
+                        \(user.displayName), \(user.role.rawValue), \(user.disabled), \(PostgresRows.date(user.createdAt)))
+                    """, connection)
+                return user
             }
-            return accounts
+        }
+    }
+
+    public func updateUser(
+        named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
+    ) async throws -> UserProfile {
+        try await self.pool.transaction { connection in
+            guard let user = try await Self.fetchUser(name, lock: "FOR NO KEY UPDATE", connection) else {
+                throw CRMError.notFound(entity: "user/\(name)")
+            }
+            return try await self.order.run {
+                guard let recorded = try change(user) else { return user }
+                let updated = recorded.value
+                try PostgresRows.storable([("display_name", updated.displayName)], table: "users")
+                try await Self.withAudit(
+                    recorded.audit,
+                    """
+                    UPDATE users SET display_name = \(updated.displayName), role = \(updated.role.rawValue),
+                        disabled = \(updated.disabled) WHERE name = \(name)
+                    """, connection)
+                return updated
+            }
+        }
+    }
+
+    // MARK: Tokens
+
+    public func tokens(_ query: TokenQuery) async throws -> Page<Token> {
+        try await self.pool.withConnection { connection in
+            let items = try await Self.all(
+                connection,
+                """
+                SELECT \(unescaped: PostgresRows.tokenColumns) FROM tokens
+                    WHERE \(query.user)::text IS NULL OR user_name = \(query.user)
+                    ORDER BY id LIMIT \(query.limit) OFFSET \(query.offset)
+                """,
+                PostgresRows.token)
+            let total = try await Self.count(
+                connection, "SELECT count(*) FROM tokens WHERE \(query.user)::text IS NULL OR user_name = \(query.user)")
+            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+        }
+    }
+
+    public func token(_ id: TokenID) async throws -> Token? {
+        try await self.pool.withConnection { connection in
+            try await Self.fetchToken(id, lock: "", connection)
+        }
+    }
+
+    public func insertToken(
+        for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>
+    ) async throws -> Token {
+        try await self.pool.transaction { connection in
+            let user = try await Self.fetchUser(userName, lock: "FOR KEY SHARE", connection)
+            return try await self.order.run {
+                guard let user else {
+                    // No user, so no ID is used up: the domain refuses, seeing the ID the token would have had.
+                    _ = try make(TokenID(try await Self.unusedID("tokens_id_seq", connection)), nil)
+                    throw CRMError.notFound(entity: "user/\(userName)")
+                }
+                let id = try await Self.count(connection, "SELECT nextval('tokens_id_seq')")
+                let recorded = try make(TokenID(id), user)
+                let token = recorded.value.token
+                try PostgresRows.storable([("label", token.label), ("created_by", token.createdBy)], table: "tokens")
+                try await Self.withAudit(
+                    recorded.audit,
+                    """
+                    INSERT INTO tokens (id, user_name, label, hash, created_at, created_by, expires_at, last_used_at,
+                        revoked_at) VALUES (\(token.id.rawValue), \(token.user), \(token.label),
+                        \(ByteBuffer(bytes: recorded.value.hash.bytes)), \(PostgresRows.date(token.createdAt)),
+                        \(token.createdBy), \(token.expiresAt.map(PostgresRows.date)),
+                        \(token.lastUsedAt.map(PostgresRows.date)), \(token.revokedAt.map(PostgresRows.date)))
+                    """, connection)
+                return token
+            }
+        }
+    }
+
+    public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
+        try await self.pool.transaction { connection in
+            guard let token = try await Self.fetchToken(id, lock: "FOR NO KEY UPDATE", connection) else {
+                throw CRMError.notFound(entity: "token/\(id)")
+            }
+            return try await self.order.run {
+                guard let recorded = try change(token) else { return token }
+                let updated = recorded.value
+                try PostgresRows.storable([("label", updated.label)], table: "tokens")
+                try await Self.withAudit(
+                    recorded.audit,
+                    """
+                    UPDATE tokens SET label = \(updated.label), expires_at = \(updated.expiresAt.map(PostgresRows.date)),
+                        last_used_at = \(updated.lastUsedAt.map(PostgresRows.date)),
+                        revoked_at = \(updated.revokedAt.map(PostgresRows.date)) WHERE id = \(id.rawValue)
+                    """, connection)
+                return updated
+            }
+        }
+    }
+
+    public func credential(_ lookup: CredentialLookup) async throws -> Credential? {
+        try await self.pool.withConnection { connection in
+            let query: PostgresQuery
+            switch lookup {
+            case .id(let id):
+                query = """
+                    SELECT \(unescaped: PostgresRows.credentialColumns) FROM tokens t JOIN users u ON u.name = t.user_name
+                        WHERE t.id = \(id.rawValue)
+                    """
+            case .hash(let hash):
+                query = """
+                    SELECT \(unescaped: PostgresRows.credentialColumns) FROM tokens t JOIN users u ON u.name = t.user_name
+                        WHERE t.hash = \(ByteBuffer(bytes: hash.bytes))
+                    """
+            }
+            return try await Self.all(connection, query, PostgresRows.credential).first
+        }
+    }
+
+    public func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws {
+        try await self.pool.withConnection { connection in
+            try await connection.query(
+                """
+                UPDATE tokens SET last_used_at = \(PostgresRows.date(time))
+                    WHERE id = \(id.rawValue) AND (last_used_at IS NULL OR last_used_at < \(PostgresRows.date(notBefore)))
+                """, logger: Self.silentLogger)
         }
     }
 
@@ -105,10 +255,12 @@ public final class PostgresCRMStore: CRMStore {
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
         try await self.pool.transaction { connection in
-            let id = try await Self.count(connection, "SELECT nextval('customers_id_seq')")
-            let recorded = try make(CustomerID(id))
-            try await Self.save(recorded.value, insert: true, audit: recorded.audit, connection)
-            return recorded.value
+            try await self.order.run {
+                let id = try await Self.count(connection, "SELECT nextval('customers_id_seq')")
+                let recorded = try make(CustomerID(id))
+                try await Self.save(recorded.value, insert: true, audit: recorded.audit, connection)
+                return recorded.value
+            }
         }
     }
 
@@ -119,9 +271,11 @@ public final class PostgresCRMStore: CRMStore {
             guard let customer = try await Self.lockCustomer(id, "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "customer/\(id)")
             }
-            guard let recorded = try change(customer) else { return customer }
-            try await Self.save(recorded.value, insert: false, audit: recorded.audit, connection)
-            return recorded.value
+            return try await self.order.run {
+                guard let recorded = try change(customer) else { return customer }
+                try await Self.save(recorded.value, insert: false, audit: recorded.audit, connection)
+                return recorded.value
+            }
         }
     }
 
@@ -131,11 +285,13 @@ public final class PostgresCRMStore: CRMStore {
                 throw CRMError.notFound(entity: "customer/\(id)")
             }
             let tickets = try await Self.count(
-                connection, "SELECT coalesce(sum(tickets), 0) FROM ticket_counts WHERE customer_id = \(id.rawValue)")
-            let record = try check(customer, tickets)
-            try await connection.query(
-                "DELETE FROM ticket_counts WHERE customer_id = \(id.rawValue)", logger: Self.silentLogger)
-            try await Self.withAudit(record, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
+                connection, "SELECT coalesce(sum(tickets), 0)::bigint FROM ticket_counts WHERE customer_id = \(id.rawValue)")
+            return try await self.order.run {
+                let record = try check(customer, tickets)
+                try await connection.query(
+                    "DELETE FROM ticket_counts WHERE customer_id = \(id.rawValue)", logger: Self.silentLogger)
+                try await Self.withAudit(record, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
+            }
         }
     }
 
@@ -157,7 +313,7 @@ public final class PostgresCRMStore: CRMStore {
                 ? try await Self.count(
                     connection,
                     """
-                    SELECT coalesce(sum(tickets), 0) FROM ticket_counts
+                    SELECT coalesce(sum(tickets), 0)::bigint FROM ticket_counts
                         WHERE \(query.customerID?.rawValue)::bigint IS NULL OR customer_id = \(query.customerID?.rawValue)
                     """)
                 : try await Self.count(connection, filter.query(select: "count(*)"))
@@ -175,25 +331,19 @@ public final class PostgresCRMStore: CRMStore {
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
         try await self.pool.transaction { connection in
-            let rows = try await connection.query(
-                """
-                SELECT \(unescaped: PostgresRows.customerColumns), nextval('tickets_id_seq') FROM customers
-                    WHERE id = \(customerID.rawValue) FOR KEY SHARE
-                """, logger: Self.silentLogger
-            ).collect()
-            guard let row = rows.first else {
-                // No customer, so no ID is used up: the domain refuses, seeing the ID the ticket would have had.
-                let unused = try await Self.count(
-                    connection,
-                    "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM tickets_id_seq")
-                _ = try make(TicketID(unused), nil)
-                throw CRMError.notFound(entity: "customer/\(customerID)")
+            // Row locks are taken before the write order, never inside it: waiting there would hold up every write.
+            let customer = try await Self.lockCustomer(customerID, "FOR KEY SHARE", connection)
+            return try await self.order.run {
+                guard let customer else {
+                    // No customer, so no ID is used up: the domain refuses, seeing the ID the ticket would have had.
+                    _ = try make(TicketID(try await Self.unusedID("tickets_id_seq", connection)), nil)
+                    throw CRMError.notFound(entity: "customer/\(customerID)")
+                }
+                let id = try await Self.count(connection, "SELECT nextval('tickets_id_seq')")
+                let recorded = try make(TicketID(id), customer)
+                try await Self.save(recorded.value, insert: true, audit: recorded.audit, connection)
+                return recorded.value
             }
-            let customer = try PostgresRows.customer(row)
-            let id = try row.makeRandomAccess()[7].decode(Int.self)
-            let recorded = try make(TicketID(id), customer)
-            try await Self.save(recorded.value, insert: true, audit: recorded.audit, connection)
-            return recorded.value
         }
     }
 
@@ -204,9 +354,11 @@ public final class PostgresCRMStore: CRMStore {
             guard let ticket = try await Self.fetchTicket(id, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(id)")
             }
-            guard let recorded = try change(ticket) else { return ticket }
-            try await Self.save(recorded.value, insert: false, audit: recorded.audit, connection)
-            return recorded.value
+            return try await self.order.run {
+                guard let recorded = try change(ticket) else { return ticket }
+                try await Self.save(recorded.value, insert: false, audit: recorded.audit, connection)
+                return recorded.value
+            }
         }
     }
 
@@ -215,8 +367,10 @@ public final class PostgresCRMStore: CRMStore {
             guard let ticket = try await Self.fetchTicket(id, lock: "FOR UPDATE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(id)")
             }
-            let record = try check(ticket)
-            try await Self.withAudit(record, "DELETE FROM tickets WHERE id = \(id.rawValue)", connection)
+            return try await self.order.run {
+                let record = try check(ticket)
+                try await Self.withAudit(record, "DELETE FROM tickets WHERE id = \(id.rawValue)", connection)
+            }
         }
     }
 
@@ -226,25 +380,22 @@ public final class PostgresCRMStore: CRMStore {
         on ticketID: TicketID, _ make: @Sendable (NoteID, Ticket) throws -> Recorded<Note>
     ) async throws -> Note {
         try await self.pool.transaction { connection in
-            let rows = try await connection.query(
-                """
-                SELECT \(unescaped: PostgresRows.ticketColumns), nextval('notes_id_seq') FROM tickets
-                    WHERE id = \(ticketID.rawValue) FOR KEY SHARE
-                """, logger: Self.silentLogger
-            ).collect()
-            guard let row = rows.first else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
-            let ticket = try PostgresRows.ticket(row)
-            let id = try row.makeRandomAccess()[11].decode(Int.self)
-            let recorded = try make(NoteID(id), ticket)
-            let note = recorded.value
-            try PostgresRows.storable([("author", note.author), ("text", note.text)], table: "notes")
-            try await Self.withAudit(
-                recorded.audit,
-                """
-                INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (\(note.id.rawValue),
-                    \(note.ticketID.rawValue), \(note.author), \(note.text), \(PostgresRows.date(note.createdAt)))
-                """, connection)
-            return note
+            guard let ticket = try await Self.fetchTicket(ticketID, lock: "FOR KEY SHARE", connection) else {
+                throw CRMError.notFound(entity: "ticket/\(ticketID)")
+            }
+            return try await self.order.run {
+                let id = try await Self.count(connection, "SELECT nextval('notes_id_seq')")
+                let recorded = try make(NoteID(id), ticket)
+                let note = recorded.value
+                try PostgresRows.storable([("author", note.author), ("text", note.text)], table: "notes")
+                try await Self.withAudit(
+                    recorded.audit,
+                    """
+                    INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (\(note.id.rawValue),
+                        \(note.ticketID.rawValue), \(note.author), \(note.text), \(PostgresRows.date(note.createdAt)))
+                    """, connection)
+                return note
+            }
         }
     }
 
@@ -330,6 +481,31 @@ public final class PostgresCRMStore: CRMStore {
             return value
         }
         throw PostgresStoreError.server(sqlState: "-----", message: "a query for one number returned no row")
+    }
+
+    /// The ID a sequence would give next, without taking it.
+    private static func unusedID(_ sequence: String, _ connection: PostgresConnection) async throws -> Int {
+        try await Self.count(
+            connection,
+            "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(unescaped: sequence)")
+    }
+
+    private static func fetchUser(_ name: String, lock: String, _ connection: PostgresConnection) async throws
+        -> UserProfile?
+    {
+        try await Self.all(
+            connection,
+            "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE name = \(name) \(unescaped: lock)",
+            PostgresRows.user
+        ).first
+    }
+
+    private static func fetchToken(_ id: TokenID, lock: String, _ connection: PostgresConnection) async throws -> Token? {
+        try await Self.all(
+            connection,
+            "SELECT \(unescaped: PostgresRows.tokenColumns) FROM tokens WHERE id = \(id.rawValue) \(unescaped: lock)",
+            PostgresRows.token
+        ).first
     }
 
     private static func lockCustomer(_ id: CustomerID, _ lock: String, _ connection: PostgresConnection) async throws

@@ -4,14 +4,18 @@ import PostgresNIO
 import Synchronization
 
 /// crm's connections to one database: a `PostgresClient` run as a service in a task of its own, from which each
-/// store call leases a connection. A call that gets no connection within `leaseTimeout` (the server is down or
-/// restarting, so the pool cannot open one) fails with `CRMError.unavailable` and does nothing; the pool keeps
-/// trying in the background, so calls succeed again once the server is back, without a restart.
+/// store call leases a connection. A call that gets no connection within `leaseTimeout`, while no other call got
+/// one either (the server is down or restarting, so the pool cannot open one; a pool that is merely busy keeps
+/// handing out connections), fails with `CRMError.unavailable` and does nothing; the pool keeps trying in the
+/// background, so calls succeed again once the server is back, without a restart.
 final class PostgresPool: Sendable {
     let client: PostgresClient
     let logger: Logger
     let leaseTimeout: Duration
     private let runner: Task<Void, Never>
+    /// When a call last got a connection (nanoseconds of `ContinuousClock`, from `start`).
+    private let lastLease = Atomic<Int64>(0)
+    private let start = ContinuousClock.now
 
     init(url: PostgresURL, logger: Logger) throws(PostgresStoreError) {
         let client = PostgresClient(configuration: try url.clientConfiguration, backgroundLogger: logger)
@@ -44,6 +48,13 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// Nanoseconds since the pool started.
+    private var now: Int64 { Self.nanoseconds(ContinuousClock.now - self.start) }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+
     /// Leases a connection in a child task, which hands it over and holds the lease until `body` (run here, in the
     /// caller's task) is done, while a timer gives up on the lease after `leaseTimeout`. Whichever of the two
     /// settles the handoff first wins: `body` never starts once the timer has given up, and the timer never fails a
@@ -57,6 +68,7 @@ final class PostgresPool: Sendable {
                 do {
                     try await client.withConnection { connection in
                         guard handoff.offer(connection) else { return }
+                        self.lastLease.store(self.now, ordering: .relaxed)
                         await handoff.waitUntilReturned()
                     }
                 } catch {
@@ -64,8 +76,15 @@ final class PostgresPool: Sendable {
                 }
             }
             group.addTask {
-                try? await Task.sleep(for: timeout)
-                handoff.fail(CRMError.unavailable(reason: "no connection to the server within \(timeout.components.seconds) s"))
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: timeout)
+                    guard !Task.isCancelled, handoff.isWaiting else { return }
+                    // Others got connections meanwhile: the pool is busy, not cut off; wait on.
+                    if self.now - self.lastLease.load(ordering: .relaxed) < Self.nanoseconds(timeout) { continue }
+                    handoff.fail(
+                        CRMError.unavailable(reason: "no connection to the server within \(timeout.components.seconds) s"))
+                    return
+                }
             }
             defer {
                 handoff.giveBack()
@@ -103,6 +122,14 @@ private final class LeaseHandoff: Sendable {
                 }
             }
             if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    /// Whether the handoff is still waiting for a connection.
+    var isWaiting: Bool {
+        self.state.withLock { state in
+            if case .waiting = state { return true }
+            return false
         }
     }
 

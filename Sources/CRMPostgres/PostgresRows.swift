@@ -6,6 +6,53 @@ import PostgresNIO
 /// role or channel, changes that are not crm's JSON) throws an error naming its table and row ID instead of becoming
 /// a default value; a text PostgreSQL would not keep (one holding NUL) is refused before it is written.
 enum PostgresRows {
+    /// The columns `user(_:)` decodes, in its order.
+    static let userColumns = "name, display_name, role, disabled, created_at"
+
+    static func user(_ row: PostgresRow) throws -> UserProfile {
+        let (name, displayName, role, disabled, createdAt) = try Self.decode(
+            row, table: "users", as: (String, String, String, Bool, Date).self)
+        return UserProfile(
+            name: name, displayName: displayName,
+            role: try Self.enumeration(Role.self, role, table: "users", id: name, field: "role"), disabled: disabled,
+            createdAt: Self.timestamp(createdAt))
+    }
+
+    /// The columns `token(_:)` decodes, in its order.
+    static let tokenColumns = "id, user_name, label, created_at, created_by, expires_at, last_used_at, revoked_at"
+
+    static func token(_ row: PostgresRow) throws -> Token {
+        let (id, user, label, createdAt, createdBy, expiresAt, lastUsedAt, revokedAt) = try Self.decode(
+            row, table: "tokens", as: (Int, String, String?, Date, String, Date?, Date?, Date?).self)
+        return Token(
+            id: TokenID(id), user: user, label: label, createdAt: Self.timestamp(createdAt), createdBy: createdBy,
+            expiresAt: expiresAt.map(Self.timestamp), lastUsedAt: lastUsedAt.map(Self.timestamp),
+            revokedAt: revokedAt.map(Self.timestamp))
+    }
+
+    /// A login's read: the token's columns, its `hash`, then its user's columns.
+    static let credentialColumns =
+        "t.id, t.user_name, t.label, t.created_at, t.created_by, t.expires_at, t.last_used_at, t.revoked_at, t.hash,"
+        + " u.name, u.display_name, u.role, u.disabled, u.created_at"
+
+    static func credential(_ row: PostgresRow) throws -> Credential {
+        let (
+            id, userName, label, createdAt, createdBy, expiresAt, lastUsedAt, revokedAt, hash, name, displayName, role,
+            disabled, userCreatedAt
+        ) = try Self.decode(
+            row, table: "tokens",
+            as: (Int, String, String?, Date, String, Date?, Date?, Date?, Data, String, String, String, Bool, Date).self)
+        let token = Token(
+            id: TokenID(id), user: userName, label: label, createdAt: Self.timestamp(createdAt), createdBy: createdBy,
+            expiresAt: expiresAt.map(Self.timestamp), lastUsedAt: lastUsedAt.map(Self.timestamp),
+            revokedAt: revokedAt.map(Self.timestamp))
+        let user = UserProfile(
+            name: name, displayName: displayName,
+            role: try Self.enumeration(Role.self, role, table: "users", id: name, field: "role"), disabled: disabled,
+            createdAt: Self.timestamp(userCreatedAt))
+        return Credential(token: token, hash: TokenHash(bytes: Array(hash)), user: user)
+    }
+
     /// The columns `customer(_:)` decodes, in its order.
     static let customerColumns = "id, name, email, company, created_at, updated_at, version"
 
@@ -28,8 +75,8 @@ enum PostgresRows {
                 row, table: table, as: (Int, Int, String, String, String, String, String?, [String], Date, Date, Int).self)
         return Ticket(
             id: TicketID(id), customerID: CustomerID(customerID), subject: subject, description: description,
-            status: try Self.enumeration(TicketStatus.self, status, table: table, id: id, field: "status"),
-            priority: try Self.enumeration(Priority.self, priority, table: table, id: id, field: "priority"),
+            status: try Self.enumeration(TicketStatus.self, status, table: table, id: String(id), field: "status"),
+            priority: try Self.enumeration(Priority.self, priority, table: table, id: String(id), field: "priority"),
             assignee: assignee, tags: tags, createdAt: Self.timestamp(createdAt), updatedAt: Self.timestamp(updatedAt),
             version: version)
     }
@@ -62,7 +109,7 @@ enum PostgresRows {
             id: AuditEventID(id),
             record: AuditRecord(
                 at: Self.timestamp(at), actor: actor, action: action, entity: entity, changes: changes,
-                via: try Self.enumeration(Channel.self, via, table: table, id: id, field: "via")))
+                via: try Self.enumeration(Channel.self, via, table: table, id: String(id), field: "via")))
     }
 
     /// The changes of an audit record as the JSON text stored in `audit_events.changes`.
@@ -96,7 +143,8 @@ enum PostgresRows {
         do {
             return try row.decode(type)
         } catch let error as PostgresDecodingError {
-            let id = (try? row.makeRandomAccess()[0].decode(Int.self)).map(String.init) ?? "?"
+            let first = row.makeRandomAccess()[0]
+            let id = (try? first.decode(Int.self)).map(String.init) ?? (try? first.decode(String.self)) ?? "?"
             let problem = error.code == .missingData ? "is NULL" : "holds a value of another type"
             throw PostgresStoreError.unreadableRow(table: table, id: id, reason: "\(error.columnName) \(problem)")
         }
@@ -104,11 +152,11 @@ enum PostgresRows {
 
     /// A status, priority or channel stored by its wire name.
     private static func enumeration<Value: RawRepresentable<String>>(
-        _ type: Value.Type, _ text: String, table: String, id: Int, field: String
+        _ type: Value.Type, _ text: String, table: String, id: String, field: String
     ) throws -> Value {
         guard let value = Value(rawValue: text) else {
             throw PostgresStoreError.unreadableRow(
-                table: table, id: String(id), reason: "unknown \(field) '\(text.prefix(40).debugDescription)'")
+                table: table, id: id, reason: "unknown \(field) '\(text.prefix(40).debugDescription)'")
         }
         return value
     }

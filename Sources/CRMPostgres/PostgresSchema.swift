@@ -27,11 +27,17 @@ enum PostgresSchema {
             name: "tables and seed",
             statements: [
                 """
-                CREATE TABLE users (name text PRIMARY KEY, role text NOT NULL)
+                CREATE TABLE users (
+                    name text PRIMARY KEY, display_name text NOT NULL, role text NOT NULL, disabled boolean NOT NULL,
+                    created_at timestamptz NOT NULL)
                 """,
                 """
-                CREATE TABLE tokens (hash bytea PRIMARY KEY, user_name text NOT NULL REFERENCES users (name))
+                CREATE TABLE tokens (
+                    id bigserial PRIMARY KEY, user_name text NOT NULL REFERENCES users (name), label text,
+                    hash bytea NOT NULL UNIQUE, created_at timestamptz NOT NULL, created_by text NOT NULL,
+                    expires_at timestamptz, last_used_at timestamptz, revoked_at timestamptz)
                 """,
+                "CREATE INDEX tokens_by_user ON tokens (user_name, id)",
                 """
                 CREATE TABLE customers (
                     id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, company text,
@@ -145,15 +151,24 @@ enum PostgresSchema {
     }
 
     private static func write(_ seed: Seed, at time: Timestamp, _ connection: PostgresConnection, logger: Logger) async throws {
-        for account in seed.accounts {
-            try await connection.query(
-                "INSERT INTO users (name, role) VALUES (\(account.user.name), \(account.user.role.rawValue))", logger: logger)
-            for hash in account.tokenHashes {
-                try await connection.query(
-                    "INSERT INTO tokens (hash, user_name) VALUES (\(Data(hash.bytes)), \(account.user.name))", logger: logger)
-            }
-        }
         let at = PostgresRows.date(time)
+        let (users, tokens) = seed.rows(at: time)
+        for user in users {
+            try await connection.query(
+                """
+                INSERT INTO users (name, display_name, role, disabled, created_at)
+                    VALUES (\(user.name), \(user.displayName), \(user.role.rawValue), \(user.disabled), \(at))
+                """, logger: logger)
+        }
+        for stored in tokens {
+            let token = stored.token
+            try await connection.query(
+                """
+                INSERT INTO tokens (id, user_name, label, hash, created_at, created_by)
+                    VALUES (nextval('tokens_id_seq'), \(token.user), \(token.label), \(ByteBuffer(bytes: stored.hash.bytes)), \(at),
+                    \(token.createdBy))
+                """, logger: logger)
+        }
         for customer in seed.customers {
             try await connection.query(
                 """

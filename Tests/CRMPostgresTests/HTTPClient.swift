@@ -1,3 +1,4 @@
+import CRMTestSupport
 import Foundation
 
 /// An HTTP answer: status and body.
@@ -89,16 +90,19 @@ final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     private let errorPipe = Pipe()
+    private let exited = DispatchSemaphore(value: 0)
 
     /// Starts `crm serve --port 0 ARGUMENTS` and waits until it prints its port (never longer than 60 s).
     init(_ arguments: [String], environment: [String: String] = crmEnvironment()) throws {
-        self.process.executableURL = URL(fileURLWithPath: try crmExecutable())
+        self.process.executableURL = try crmExecutable()
         self.process.arguments = ["serve", "--port", "0"] + arguments
         self.process.environment = environment
         let output = Pipe()
         self.process.standardOutput = output
         self.process.standardError = self.errorPipe
         self.process.standardInput = FileHandle.nullDevice
+        let exited = self.exited
+        self.process.terminationHandler = { _ in exited.signal() }
         try self.process.run()
         try? output.fileHandleForWriting.close()
         let reader = output.fileHandleForReading
@@ -118,12 +122,15 @@ final class ServeProcess: @unchecked Sendable {
         self.port = port
     }
 
-    /// Stops the server (SIGTERM) and waits for it.
+    /// Stops the server (SIGTERM, then SIGKILL after 30 s) and waits for it.
     func stop() {
-        if self.process.isRunning {
-            self.process.terminate()
-            self.process.waitUntilExit()
+        guard self.process.isRunning else { return }
+        self.process.terminate()
+        if self.exited.wait(timeout: .now() + 30) == .timedOut {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.exited.wait()
         }
+        self.exited.signal()
     }
 
     deinit { self.stop() }

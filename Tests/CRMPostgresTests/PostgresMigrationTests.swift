@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMPostgres
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ struct PostgresMigrationTests {
     @Test("crm processes started together on a new database migrate and seed it exactly once")
     func concurrentStarts() async throws {
         let url = try await TestServer.freshDatabase()
-        let binary = try crmExecutable()
+        let binary = try crmExecutable().path
         let results = try await withThrowingTaskGroup(of: (Int32, String, String).self) { group in
             for _ in 0..<6 {
                 group.addTask {
@@ -38,8 +39,8 @@ struct PostgresMigrationTests {
             url: url, seed: .demo(agentToken: "other-agent", adminToken: "other-admin"), seededAt: t0)
         defer { Task { await second.close() } }
         #expect(try await second.customers(limit: 10, offset: 0).total == 2)
-        let agent = try await second.accounts().first { $0.user.name == "agent" }
-        #expect(agent?.tokenHashes == [TokenHash(token: "agent123")])
+        #expect(try await second.credential(.hash(TokenHash(token: "agent123")))?.user.name == "agent")
+        #expect(try await second.credential(.hash(TokenHash(token: "other-agent"))) == nil)
     }
 
     @Test("a schema newer than this build is refused, and left as it is")

@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMPostgres
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct PostgresProcessTests {
     @Test("three crm serve and a script writing at once lose nothing and record everything")
     func concurrentWriters() async throws {
         let url = try await TestServer.freshDatabase()
-        let binary = try crmExecutable()
+        let binary = try crmExecutable().path
         let (created, _, createError) = try await runProgram(
             binary, ["--db", url.withPassword, "--token", "agent123", "-c", "ticket create --customer 1 --subject Shared"],
             environment: crmEnvironment())

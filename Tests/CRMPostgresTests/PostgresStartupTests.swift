@@ -1,4 +1,5 @@
 import CRMPostgres
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -12,7 +13,7 @@ struct PostgresStartupTests {
     {
         let started = ContinuousClock.now
         let (status, _, error) = try await runProgram(
-            try crmExecutable(), arguments ?? ["--db", url, "--token", "agent123", "-c", "customer list"],
+            try crmExecutable().path, arguments ?? ["--db", url, "--token", "agent123", "-c", "customer list"],
             environment: crmEnvironment(environment))
         let elapsed = ContinuousClock.now - started
         return (status, error, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -70,7 +71,7 @@ struct PostgresStartupTests {
     func environmentVariable() async throws {
         let url = try await TestServer.freshDatabase()
         let (status, output, error) = try await runProgram(
-            try crmExecutable(), ["--token", "agent123", "--format", "tsv", "-c", "customer create --name Env --email env@example.com"],
+            try crmExecutable().path, ["--token", "agent123", "--format", "tsv", "-c", "customer create --name Env --email env@example.com"],
             environment: crmEnvironment(["CRM_DATABASE_URL": url.withPassword]))
         #expect(status == 0, "\(error)")
         #expect(output.contains("Env"))
@@ -85,7 +86,7 @@ struct PostgresStartupTests {
     func passwordNotShown() async throws {
         let url = try await TestServer.freshDatabase()
         let (status, output, error) = try await runProgram(
-            try crmExecutable(),
+            try crmExecutable().path,
             ["--db", url.withPassword, "--token", "admin123", "-c", "server start --port 0", "-c", "server status",
              "-c", "server stop"],
             environment: crmEnvironment())

@@ -1,12 +1,11 @@
 import CRMDomain
 import CRMPostgres
+import CRMTestSupport
 import Foundation
 import Logging
 import PostgresNIO
 import Synchronization
 import Testing
-
-let t0 = Timestamp(iso8601: "2025-01-06T09:00:00Z")!
 
 /// The PostgreSQL server the tests use: `scripts/test` starts a throw-away cluster and sets
 /// `CRM_TEST_POSTGRES_URL` (its superuser, over TCP) and `CRM_REQUIRE_POSTGRES=1`. Plain `swift test` without them
@@ -114,7 +113,7 @@ final class OwnCluster: Sendable {
 
     static func start() async throws -> OwnCluster {
         let directory = "/tmp/crm-pg-\(UUID().uuidString.prefix(8))"
-        let (status, output, error) = try await runProgram(packageRoot + "/scripts/pg-cluster", ["start", directory])
+        let (status, output, error) = try await Self.clusterCommand(["start", directory])
         guard status == 0 else { throw ProgramFailed(description: "pg-cluster start: \(error)") }
         let admin = try PostgresURL(
             parsing: output.trimmingCharacters(in: .whitespacesAndNewlines), defaultUser: "postgres")
@@ -123,21 +122,36 @@ final class OwnCluster: Sendable {
 
     /// Stops the server (`fast`: sessions are ended and open transactions rolled back) or kills it (`immediate`).
     func stop(immediately: Bool = false) async throws {
-        let (status, _, error) = try await runProgram(
-            packageRoot + "/scripts/pg-cluster", [immediately ? "kill" : "stop", self.directory])
+        let (status, _, error) = try await Self.clusterCommand([immediately ? "kill" : "stop", self.directory])
         guard status == 0 else { throw ProgramFailed(description: "pg-cluster stop: \(error)") }
     }
 
     /// Starts the stopped server again on the same port.
     func restart() async throws {
         guard case .tcp(_, let port) = self.url.endpoint else { return }
-        let (status, _, error) = try await runProgram(
-            packageRoot + "/scripts/pg-cluster", ["start", self.directory, String(port)])
+        let (status, _, error) = try await Self.clusterCommand(["start", self.directory, String(port)])
         guard status == 0 else { throw ProgramFailed(description: "pg-cluster start: \(error)") }
     }
 
     func remove() async {
-        _ = try? await runProgram(packageRoot + "/scripts/pg-cluster", ["remove", self.directory])
+        _ = try? await Self.clusterCommand(["remove", self.directory])
+    }
+
+    /// Runs `scripts/pg-cluster` through `system(3)`, not `Process`: the server it starts outlives it, and
+    /// Foundation's `Process` was seen to miss such a child's exit. Arguments are test-made paths and numbers.
+    private static func clusterCommand(_ arguments: [String]) async throws -> (Int32, String, String) {
+        try await onThread {
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("crm-pg-\(UUID().uuidString).out")
+            let errors = output.appendingPathExtension("err")
+            defer {
+                try? FileManager.default.removeItem(at: output)
+                try? FileManager.default.removeItem(at: errors)
+            }
+            let command = ([packageRoot + "/scripts/pg-cluster"] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            let status = system("\(command) </dev/null >'\(output.path)' 2>'\(errors.path)'")
+            let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+            return (status == 0 ? 0 : 1, read(output), read(errors))
+        }
     }
 }
 
@@ -162,18 +176,26 @@ func runProgram(
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+        // The termination handler, not waitUntilExit, which can miss an exit when several threads start processes.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        let errorData = Mutex(Data())
-        let errorReader = Thread { errorData.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() } }
-        errorReader.start()
+        let errorData = Shared(Data())
+        let errorRead = DispatchSemaphore(value: 0)
+        Thread {
+            errorData.value.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() }
+            errorRead.signal()
+        }.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while errorReader.isExecuting || !errorReader.isFinished { usleep(1_000) }
+        exited.wait()
+        errorRead.wait()
+        try? stdout.fileHandleForReading.close()
+        try? stderr.fileHandleForReading.close()
         return (
             process.terminationStatus, String(decoding: output, as: UTF8.self),
-            String(decoding: errorData.withLock { $0 }, as: UTF8.self)
+            String(decoding: errorData.value.withLock { $0 }, as: UTF8.self)
         )
     }
 }
@@ -183,21 +205,6 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }
-}
-
-/// The `crm` executable built beside this test bundle (`swift build --build-tests` builds it).
-func crmExecutable() throws -> String {
-    var folders: [URL] = []
-    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-        folders.append(URL(fileURLWithPath: path).deletingLastPathComponent())
-    }
-    folders.append(Bundle.main.bundleURL)
-    folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for folder in folders {
-        let candidate = folder.appendingPathComponent("crm").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    throw ProgramFailed(description: "no crm executable in \(folders.map(\.path)); build with swift build --build-tests")
 }
 
 /// The environment a `crm` child runs with: this one without `CRM_*` variables, plus `extra`.
