@@ -9,7 +9,7 @@ import NIOCore
 /// method is 405 with `Allow`.
 public func buildRouter(service: CRMService, counter: RequestCounter = RequestCounter()) -> CRMResponderBuilder {
     let router = Router(context: CRMRequestContext.self, options: [.autoGenerateHeadEndpoints])
-    let routes = CRMRoutes(service: service).all + AccountRoutes(service: service).all
+    let routes = CRMRoutes(service: service).all
     let document = OpenAPIDocument.json(for: routes, policy: service.policy)
     let table = RouteTable(routes.map { ($0.method, $0.path) } + [(.get, OpenAPIDocument.path)])
     router.add(middleware: TimingMiddleware(counter: counter))

@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// The in-memory store's users and tokens: users by name (and in name order, for paging), tokens by ID, and
 /// the digests of tokens for the seeded tokens' lookup. Every read a login makes is one dictionary or array
 /// access, however many users and tokens there are.

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import Testing
 

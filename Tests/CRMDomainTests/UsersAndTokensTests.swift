@@ -1,4 +1,6 @@
 import CRMDomain
+import CRMMemoryStore
+import CRMTestSupport
 import Synchronization
 import Testing
 

@@ -105,7 +105,7 @@ struct SQLiteMigrationTests {
         let log = try await service.auditLog(by: fixture.admin).items
         #expect(log.map(\.action) == ["ticket.create", "customer.update", "ticket.create"], "new events follow the old")
         #expect(try sqlite3(path, "SELECT identifier FROM grdb_migrations ORDER BY identifier;")
-            == "1 tables and seed\n2 customer versions\n")
+            == "1 tables and seed\n2 customer versions\n3 users and personal tokens\n")
 
         let reopened = try await SQLiteFixture(path: path)
         #expect(try await reopened.service.customer(CustomerID(1), by: reopened.agent) == updated)

@@ -46,5 +46,5 @@ public struct StoreContractCheck: Sendable, CustomTestStringConvertible {
 public enum StoreContract {
     public static let checks: [StoreContractCheck] =
         StoreChecks.checks + TextChecks.checks + CustomerVersionChecks.checks + TicketVersionChecks.checks
-        + OutsideNumberChecks.checks + ConcurrencyChecks.checks
+        + OutsideNumberChecks.checks + ConcurrencyChecks.checks + UserChecks.checks
 }

@@ -9,6 +9,7 @@ struct CRMRoutes: Sendable {
     var all: [APIRoute] {
         SystemRoutes(service: self.service).routes + CustomerRoutes(service: self.service).routes
             + TicketRoutes(service: self.service).routes + NoteRoutes(service: self.service).routes
-            + AuditRoutes(service: self.service).routes
+            + AuditRoutes(service: self.service).routes + UserRoutes(service: self.service).routes
+            + TokenRoutes(service: self.service).routes
     }
 }

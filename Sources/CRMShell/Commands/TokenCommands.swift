@@ -42,7 +42,7 @@ enum TokenCommands {
             summary: "Revoke a token at once, in every process sharing the database (yours; admin: anyone's).",
             examples: ["token revoke 4"]
         ) { invocation, session in
-            let id = TokenID(try Invocation.id(invocation.argument("ID") ?? "", name: "ID"))
+            let id: TokenID = try Invocation.id(invocation.argument("ID") ?? "", name: "ID")
             let token = try await session.service.revokeToken(id, by: session.caller)
             return .changed("revoked token \(token.id) of \(token.user)", token)
         },

@@ -1,0 +1,49 @@
+import CRMDomain
+import HTTPTypes
+import Hummingbird
+
+/// `GET|POST /api/users` and `GET|PATCH /api/users/{name}` (`user.manage`).
+struct UserRoutes: Sendable {
+    let service: CRMService
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(
+                .get, "/api/users", "List users by name", access: .permission(.userManage), query: [.limit, .offset],
+                response: "[User]", handler: self.list),
+            APIRoute(
+                .post, "/api/users", "Add a user", access: .permission(.userManage), body: "UserCreate", status: 201,
+                response: "User", handler: self.create),
+            APIRoute(.get, "/api/users/:name", "One user", access: .permission(.userManage), response: "User", handler: self.show),
+            APIRoute(
+                .patch, "/api/users/:name", "Change a user's role or display name, or disable (enable) them",
+                access: .permission(.userManage), body: "UserPatch", response: "User", handler: self.update),
+        ]
+    }
+
+    @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
+        let page = try await self.service.listUsers(try QueryParameters(call.request).page(), by: call.caller)
+        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+    }
+
+    @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
+        let body = try await JSONBody.decode(UserCreateBody.self, from: call.request)
+        let user = try await self.service.createUser(try body.input(), by: call.caller)
+        return JSONResponse.make(status: .created, headers: [.location: "/api/users/\(user.name)"], body: user)
+    }
+
+    @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
+        JSONResponse.make(body: try await self.service.user(named: Self.name(call), by: call.caller))
+    }
+
+    @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
+        let name = Self.name(call)
+        let body = try await JSONBody.decode(UserPatchBody.self, from: call.request)
+        return JSONResponse.make(body: try await self.service.updateUser(named: name, try body.changes(), by: call.caller))
+    }
+
+    /// The `{name}` of the path, as sent (the domain validates it).
+    private static func name(_ call: APIRoute.Call) -> String {
+        call.context.parameters.get("name") ?? ""
+    }
+}
