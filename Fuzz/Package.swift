@@ -12,30 +12,23 @@ let package = Package(
     ],
     targets: [
         .target(name: "CFuzzDriver"),
-        .executableTarget(
-            name: "FuzzCommandLine",
-            dependencies: ["CFuzzDriver", .product(name: "CRMShell", package: "crm")]
-        ),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
+        .executableTarget(name: "FuzzCommandLine", dependencies: ["FuzzSupport", crm("CRMShell")]),
         .executableTarget(
             name: "FuzzRequestBody",
             dependencies: [
-                "CFuzzDriver",
-                .product(name: "CRMAPI", package: "crm"),
-                .product(name: "CRMDomain", package: "crm"),
-                .product(name: "CRMMemoryStore", package: "crm"),
+                "FuzzSupport", crm("CRMAPI"), crm("CRMDomain"), crm("CRMMemoryStore"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "FuzzRenderers",
-            dependencies: [
-                "CFuzzDriver",
-                .product(name: "CRMShell", package: "crm"),
-                .product(name: "CRMDomain", package: "crm"),
-            ]
-        ),
+        .executableTarget(name: "FuzzRenderers", dependencies: ["FuzzSupport", crm("CRMShell"), crm("CRMDomain")]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// A library product of the crm package (the parent folder) that a fuzzer links.
+func crm(_ product: String) -> Target.Dependency {
+    .product(name: product, package: "crm")
+}

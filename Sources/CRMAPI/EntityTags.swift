@@ -106,11 +106,18 @@ enum ConditionalRequest {
 
     /// `304 Not Modified` when `If-None-Match` matches `version`, else nil; a malformed header is ignored
     /// (RFC 9110 §13.1.2 lets a server evaluate only what it understands).
-    static func notModified(_ request: Request, version: Int) -> Response? {
+    private static func notModified(_ request: Request, version: Int) -> Response? {
         guard let header = request.headers[.ifNoneMatch], let condition = EntityTagCondition(header),
             !condition.noneMatch(version: version)
         else { return nil }
         return Response(status: .notModified, headers: [.eTag: ETag.header(version)])
+    }
+
+    /// A GET's answer for an entity at `version`: `304 Not Modified` when `If-None-Match` matches it, else the
+    /// entity as JSON with its `ETag`.
+    static func answer(_ request: Request, with entity: some JSONWritable, version: Int) -> Response {
+        self.notModified(request, version: version)
+            ?? JSONResponse.make(headers: [.eTag: ETag.header(version)], body: entity)
     }
 
 }

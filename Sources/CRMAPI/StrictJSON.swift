@@ -88,55 +88,50 @@ struct StrictJSON {
     }
 
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {
-        try self.nest()
-        self.index += 1
         var members: [String: JSONValue] = [:]
-        self.skipWhitespace()
-        if self.current == UInt8(ascii: "}") {
-            self.index += 1
-            self.depth -= 1
-            return .object(members)
+        try self.items(closedBy: UInt8(ascii: "}")) { parser throws(JSONSyntaxError) in
+            guard parser.current == UInt8(ascii: "\"") else { throw parser.error("expected a string key") }
+            let key = try parser.string()
+            parser.skipWhitespace()
+            try parser.expect(UInt8(ascii: ":"), "':'")
+            parser.skipWhitespace()
+            members[key] = try parser.value()
         }
-        while true {
-            self.skipWhitespace()
-            guard self.current == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
-            let key = try self.string()
-            self.skipWhitespace()
-            try self.expect(UInt8(ascii: ":"), "':'")
-            self.skipWhitespace()
-            members[key] = try self.value()
-            self.skipWhitespace()
-            if self.current == UInt8(ascii: ",") {
-                self.index += 1
-                continue
-            }
-            try self.expect(UInt8(ascii: "}"), "',' or '}'")
-            self.depth -= 1
-            return .object(members)
-        }
+        return .object(members)
     }
 
     private mutating func array() throws(JSONSyntaxError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try self.items(closedBy: UInt8(ascii: "]")) { parser throws(JSONSyntaxError) in
+            elements.append(try parser.value())
+        }
+        return .array(elements)
+    }
+
+    /// Reads an object's members or an array's elements, from the opening bracket to `close`: none, or one or
+    /// more separated by commas, each read by `readOne` (called at the item's first non-blank byte).
+    private mutating func items(
+        closedBy close: UInt8, _ readOne: (inout StrictJSON) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
         try self.nest()
         self.index += 1
-        var elements: [JSONValue] = []
         self.skipWhitespace()
-        if self.current == UInt8(ascii: "]") {
+        if self.current == close {
             self.index += 1
             self.depth -= 1
-            return .array(elements)
+            return
         }
         while true {
             self.skipWhitespace()
-            elements.append(try self.value())
+            try readOne(&self)
             self.skipWhitespace()
             if self.current == UInt8(ascii: ",") {
                 self.index += 1
                 continue
             }
-            try self.expect(UInt8(ascii: "]"), "',' or ']'")
+            try self.expect(close, "',' or '\(Character(Unicode.Scalar(close)))'")
             self.depth -= 1
-            return .array(elements)
+            return
         }
     }
 

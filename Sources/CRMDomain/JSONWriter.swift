@@ -38,27 +38,34 @@ public struct JSONWriter: Sendable {
 
     /// Opens an object; follow with `key` and value pairs, then `endObject`.
     public mutating func beginObject() {
-        self.separate()
-        self.bytes.append(UInt8(ascii: "{"))
-        self.needsComma = false
+        self.open(UInt8(ascii: "{"))
     }
 
     /// Closes the innermost object.
     public mutating func endObject() {
-        self.bytes.append(UInt8(ascii: "}"))
-        self.needsComma = true
+        self.close(UInt8(ascii: "}"))
     }
 
     /// Opens an array; follow with its elements, then `endArray`.
     public mutating func beginArray() {
-        self.separate()
-        self.bytes.append(UInt8(ascii: "["))
-        self.needsComma = false
+        self.open(UInt8(ascii: "["))
     }
 
     /// Closes the innermost array.
     public mutating func endArray() {
-        self.bytes.append(UInt8(ascii: "]"))
+        self.close(UInt8(ascii: "]"))
+    }
+
+    /// Opens an object or array: its first member needs no comma.
+    private mutating func open(_ bracket: UInt8) {
+        self.separate()
+        self.bytes.append(bracket)
+        self.needsComma = false
+    }
+
+    /// Closes an object or array, which is then a finished value: what follows it needs a comma.
+    private mutating func close(_ bracket: UInt8) {
+        self.bytes.append(bracket)
         self.needsComma = true
     }
 

@@ -114,24 +114,26 @@ public enum Validation {
 extension TicketStatus {
     /// Reads a status by its wire name, or fails with a validation error naming `field` and the valid values.
     public init(validating text: String, field: String = "status") throws(CRMError) {
-        guard let status = TicketStatus(rawValue: text) else {
-            throw .validation(
-                field: field,
-                reason: "unknown status '\(InputRules.shown(text))' (one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        self = status
+        self = try .named(text, field: field, noun: "status")
     }
 }
 
 extension Priority {
     /// Reads a priority by name, or fails with a validation error naming `field` and the valid values.
     public init(validating text: String, field: String = "priority") throws(CRMError) {
-        guard let priority = Priority(rawValue: text) else {
+        self = try .named(text, field: field, noun: "priority")
+    }
+}
+
+extension CaseIterable where Self: RawRepresentable, Self.RawValue == String {
+    /// The case whose raw value is `text`, or a validation error naming `field` and listing every case.
+    static func named(_ text: String, field: String, noun: String) throws(CRMError) -> Self {
+        guard let value = Self(rawValue: text) else {
             throw .validation(
                 field: field,
-                reason: "unknown priority '\(InputRules.shown(text))' (one of \(Priority.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reason: "unknown \(noun) '\(InputRules.shown(text))' (one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        self = priority
+        return value
     }
 }
 

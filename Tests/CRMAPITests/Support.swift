@@ -263,12 +263,7 @@ struct SocketError: Error, CustomStringConvertible {
 /// A minimal blocking HTTP/1.1 client: one request per connection, `Connection: close`.
 enum RawHTTP {
     static func connect(host: String, port: Int) throws -> Int32 {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw SocketError(operation: "socket", errno: errno) }
+        let fd = try tcpSocket()
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -606,14 +601,20 @@ func openPTY() throws -> (Int32, Int32) {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// A TCP socket listening on 127.0.0.1 on a free port: (descriptor, port).
-func listeningSocket() throws -> (Int32, Int) {
+/// A new IPv4 TCP socket's descriptor.
+func tcpSocket() throws -> Int32 {
     #if canImport(Glibc)
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
     let fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
     guard fd >= 0 else { throw SocketError(operation: "socket", errno: errno) }
+    return fd
+}
+
+/// A TCP socket listening on 127.0.0.1 on a free port: (descriptor, port).
+func listeningSocket() throws -> (Int32, Int) {
+    let fd = try tcpSocket()
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0

@@ -13,38 +13,21 @@ struct SeedTokenTests {
         ["CRM_AGENT_TOKEN": "admin123"],
         ["CRM_AGENT_TOKEN": "s3cret-shared", "CRM_ADMIN_TOKEN": "s3cret-shared"],
     ])
-    func shared(_ environment: [String: String]) {
-        do {
-            _ = try CRMSettings(environment: environment)
-            Issue.record("a shared token was accepted")
-        } catch {
-            guard case .validation(let field, let reason) = error else {
-                Issue.record("expected a validation error, got \(error)")
-                return
-            }
-            #expect(field == "tokens")
-            #expect(reason.contains("share a token"))
-            for token in environment.values { #expect(!error.description.contains(token)) }
-        }
+    func shared(_ environment: [String: String]) async {
+        let error = await expectValidation(field: "tokens") { _ = try CRMSettings(environment: environment) }
+        #expect(error?.description.contains("share a token") == true)
+        for token in environment.values { #expect(error?.description.contains(token) == false) }
     }
 
     @Test("an empty or blank token variable is refused without showing it", arguments: [
         ["CRM_ADMIN_TOKEN": ""], ["CRM_AGENT_TOKEN": ""], ["CRM_AGENT_TOKEN": " "], ["CRM_ADMIN_TOKEN": "se cret"],
         ["CRM_ADMIN_TOKEN": "secret\n"], ["CRM_AGENT_TOKEN": "\u{1b}[2Jsecret"],
     ])
-    func empty(_ environment: [String: String]) {
-        do {
-            _ = try CRMSettings(environment: environment)
-            Issue.record("accepted")
-        } catch {
-            guard case .validation(let field, _) = error else {
-                Issue.record("expected a validation error, got \(error)")
-                return
-            }
-            #expect(field == environment.keys.first)
-            for token in environment.values where !token.trimmingCharacters(in: .whitespaces).isEmpty {
-                #expect(!error.description.contains(token))
-            }
+    func empty(_ environment: [String: String]) async throws {
+        let field = try #require(environment.keys.first)
+        let error = await expectValidation(field: field) { _ = try CRMSettings(environment: environment) }
+        for token in environment.values where !token.trimmingCharacters(in: .whitespaces).isEmpty {
+            #expect(error?.description.contains(token) == false)
         }
     }
 

@@ -67,6 +67,13 @@ struct SQLiteFileTests {
         Self.expectRefused(fifo, "not a regular file")
     }
 
+    /// The path of a new seeded database file, with no store left open on it.
+    static func seededDatabaseFile() async throws -> String {
+        let path = try temporaryFolder().appendingPathComponent("crm.sqlite").path
+        do { _ = try await SQLiteFixture(path: path) }
+        return path
+    }
+
     /// A `sqlite3` process holding a lock on `path` until `release()`.
     final class LockHolder: @unchecked Sendable {
         let process = Process()
@@ -96,8 +103,7 @@ struct SQLiteFileTests {
 
     @Test("a database another process keeps exclusively locked is reported as locked, never as not a database")
     func lockedAtOpen() async throws {
-        let path = try temporaryFolder().appendingPathComponent("crm.sqlite").path
-        do { _ = try await SQLiteFixture(path: path) }
+        let path = try await Self.seededDatabaseFile()
         let holder = try LockHolder(path, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; UPDATE customers SET name = name;")
         defer { holder.release() }
         #expect {
@@ -110,8 +116,7 @@ struct SQLiteFileTests {
 
     @Test("a lock released while crm waits is waited for")
     func lockReleasedInTime() async throws {
-        let path = try temporaryFolder().appendingPathComponent("crm.sqlite").path
-        do { _ = try await SQLiteFixture(path: path) }
+        let path = try await Self.seededDatabaseFile()
         let holder = try LockHolder(path, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; UPDATE customers SET name = name;")
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { holder.release() }
         let store = try SQLiteCRMStore(path: path, seededAt: t0, busyTimeout: 20)
@@ -120,8 +125,7 @@ struct SQLiteFileTests {
 
     @Test("a database another process is writing (mid-transaction) opens, or is reported as locked once the wait is over")
     func writerMidTransaction() async throws {
-        let path = try temporaryFolder().appendingPathComponent("crm.sqlite").path
-        do { _ = try await SQLiteFixture(path: path) }
+        let path = try await Self.seededDatabaseFile()
         let holder = try LockHolder(path, "BEGIN IMMEDIATE; UPDATE customers SET name = 'Writing' WHERE id = 1;")
         defer { holder.release() }
         do {

@@ -40,6 +40,11 @@ func runCRM(
     }
     process.currentDirectoryURL = folder
     process.environment = ["HOME": folder.path, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
+    return try runToExit(process, input: input)
+}
+
+/// Runs `process` with `input` on its standard input and waits for it to exit: (status, output, error output).
+func runToExit(_ process: Process, input: String) throws -> (status: Int32, output: String, error: String) {
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
     process.standardOutput = stdout
@@ -59,13 +64,7 @@ func sqlite3(_ path: String, _ sql: String) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
     process.arguments = [path]
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(sql.utf8))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: output, as: UTF8.self)
+    let run = try runToExit(process, input: sql)
+    FileHandle.standardError.write(Data(run.error.utf8))
+    return run.output
 }

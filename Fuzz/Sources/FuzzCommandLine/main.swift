@@ -1,5 +1,5 @@
-import CFuzzDriver
 import CRMShell
+import FuzzSupport
 
 /// One shell line in. The words of a tokenizer without rest-of-line TEXT single-quote back to themselves; the
 /// command table's own entry point (TEXT arguments included) turns the line into an invocation, a `--help`, or a
@@ -44,15 +44,8 @@ private func singleQuoted(_ word: String) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Stops with `message` when `condition` fails; unlike `precondition`, the message survives a release build.
-func check(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
-
 /// The executable's entry point, which SwiftPM names `<module>_main` and links as `main`: libFuzzer's driver.
 @_cdecl("FuzzCommandLine_main")
 public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzz(data!, size) }
 }

@@ -1,7 +1,7 @@
-import CFuzzDriver
 import CRMDomain
 import CRMShell
 import Foundation
+import FuzzSupport
 
 /// Arbitrary text in, rendered in every shape and format; checks what the renderers promise (DESIGN §5.4):
 /// every output ends in a newline, JSON is one parsable line that gives every string back, CSV and TSV parse
@@ -222,15 +222,8 @@ extension CommandOutput {
     }
 }
 
-/// Stops with `message` when `condition` fails; unlike `precondition`, the message survives a release build.
-func check(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
-
 /// The executable's entry point, which SwiftPM names `<module>_main` and links as `main`: libFuzzer's driver.
 @_cdecl("FuzzRenderers_main")
 public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzz(data!, size) }
 }

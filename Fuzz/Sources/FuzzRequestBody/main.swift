@@ -1,8 +1,8 @@
-import CFuzzDriver
 import CRMAPI
 import CRMDomain
 import CRMMemoryStore
 import Dispatch
+import FuzzSupport
 import Hummingbird
 import Logging
 import NIOEmbedded
@@ -75,15 +75,8 @@ private struct DiscardingWriter: ResponseBodyWriter {
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
 
-/// Stops with `message` when `condition` fails; unlike `precondition`, the message survives a release build.
-func check(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
-
 /// The executable's entry point, which SwiftPM names `<module>_main` and links as `main`: libFuzzer's driver.
 @_cdecl("FuzzRequestBody_main")
 public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzz(data!, size) }
 }

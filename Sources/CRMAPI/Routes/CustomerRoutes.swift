@@ -44,10 +44,7 @@ struct CustomerRoutes: Sendable {
     @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
         let id = try PathID<Customer>(call.context, entity: "customer").id
         let customer = try await self.service.customer(id, by: call.caller)
-        if let notModified = ConditionalRequest.notModified(call.request, version: customer.version) {
-            return notModified
-        }
-        return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
+        return ConditionalRequest.answer(call.request, with: customer, version: customer.version)
     }
 
     @Sendable func update(_ call: APIRoute.Call) async throws -> Response {

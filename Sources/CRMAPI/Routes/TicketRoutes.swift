@@ -46,10 +46,7 @@ struct TicketRoutes: Sendable {
     @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
         let ticket = try await self.service.ticket(id, by: call.caller)
-        if let notModified = ConditionalRequest.notModified(call.request, version: ticket.version) {
-            return notModified
-        }
-        return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)
+        return ConditionalRequest.answer(call.request, with: ticket, version: ticket.version)
     }
 
     @Sendable func update(_ call: APIRoute.Call) async throws -> Response {

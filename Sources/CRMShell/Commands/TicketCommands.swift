@@ -94,29 +94,10 @@ enum TicketCommands {
                 try await session.service.assignTicket($0, to: assignee, by: session.caller)
             }
         },
-        CommandSpec(
-            ["ticket", "resolve"], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate,
-            summary: "Mark a ticket resolved.", examples: ["ticket resolve 3"]
-        ) { invocation, session in
-            try await TicketCommands.changed(try invocation.ticketID(), session) {
-                try await session.service.resolveTicket($0, by: session.caller)
-            }
-        },
-        CommandSpec(
-            ["ticket", "close"], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate,
-            summary: "Close a ticket.", examples: ["ticket close 3"]
-        ) { invocation, session in
-            try await TicketCommands.changed(try invocation.ticketID(), session) {
-                try await session.service.closeTicket($0, by: session.caller)
-            }
-        },
-        CommandSpec(
-            ["ticket", "reopen"], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate,
-            summary: "Move a resolved ticket back to open; a closed one needs an admin.", examples: ["ticket reopen 3"]
-        ) { invocation, session in
-            try await TicketCommands.changed(try invocation.ticketID(), session) {
-                try await session.service.reopenTicket($0, by: session.caller)
-            }
+        TicketCommands.move("resolve", summary: "Mark a ticket resolved.") { try await $0.resolveTicket($1, by: $2) },
+        TicketCommands.move("close", summary: "Close a ticket.") { try await $0.closeTicket($1, by: $2) },
+        TicketCommands.move("reopen", summary: "Move a resolved ticket back to open; a closed one needs an admin.") {
+            try await $0.reopenTicket($1, by: $2)
         },
         DeleteCommand.spec(
             "ticket", .ticketID, permission: .ticketDelete, summary: "Delete a ticket and its notes (admin only).",
@@ -134,6 +115,21 @@ enum TicketCommands {
             return .list(page, noun: "events")
         },
     ]
+
+    /// `ticket VERB ID`: one lifecycle move, which the service checks (the permission shown is what `help` lists).
+    private static func move(
+        _ verb: String, summary: String,
+        _ action: @escaping @Sendable (CRMService, TicketID, Caller) async throws -> Ticket
+    ) -> CommandSpec {
+        CommandSpec(
+            ["ticket", verb], [ArgumentSpec("ID", .ticketID)], permission: .ticketUpdate, summary: summary,
+            examples: ["ticket \(verb) 3"]
+        ) { invocation, session in
+            try await TicketCommands.changed(try invocation.ticketID(), session) {
+                try await action(session.service, $0, session.caller)
+            }
+        }
+    }
 
     /// Runs a ticket mutation and reports where the ticket now stands.
     private static func changed(
