@@ -32,9 +32,17 @@ let package = Package(
         ),
         .target(name: "CRMMemoryStore", dependencies: ["CRMDomain"]),
         .target(
+            name: "CRMWeb",
+            resources: [
+                .embedInCode("Web/index.html"), .embedInCode("Web/app.css"), .embedInCode("Web/app.js"),
+                .embedInCode("Web/docs.html"), .embedInCode("Web/docs.js"),
+            ]
+        ),
+        .target(
             name: "CRMAPI",
             dependencies: [
                 "CRMDomain",
+                "CRMWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +81,8 @@ let package = Package(
                 "CRMPostgres",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.embedInCode("Training/Lessons")]
         ),
         .target(name: "CRMTestSupport", dependencies: ["CRMDomain"], path: "Tests/CRMTestSupport"),
         .target(

@@ -2,17 +2,21 @@ import CRMDomain
 import Foundation
 import Hummingbird
 
-/// An error answered with the body `{"error": {"code", "message"[, "allowed"]}}` (DESIGN §6.3).
+/// An error answered with the body `{"detail": "…", "error": {"code", "message"[, "allowed"]}}` (DESIGN §6.3):
+/// `detail` is the original service's text where it had one (clients of the original read it), else the message.
 struct APIError: Error {
     let status: HTTPResponse.Status
     let code: String
     let message: String
+    let detail: String
     var allowed: [String]? = nil
 
-    /// The response status and code a domain error maps to.
-    init(_ error: CRMError) {
+    /// The response status, code and detail a domain error maps to. `callerRole` is the role of the caller
+    /// (nil: anonymous, or not yet known) and `route` the route that failed, for the original's `detail` texts.
+    init(_ error: CRMError, callerRole: Role? = nil, route: APIRoute? = nil) {
         self.code = error.code
         self.message = error.description
+        self.detail = Self.originalDetail(error, callerRole: callerRole, route: route) ?? error.description
         switch error {
         case .notFound: self.status = .notFound
         case .forbidden, .unauthenticated: self.status = .forbidden
@@ -21,15 +25,40 @@ struct APIError: Error {
             self.status = .conflict
             self.allowed = allowed.map(\.rawValue)
         case .conflict(_, .staleVersion): self.status = .preconditionFailed
-        case .conflict(_, .hasDependants): self.status = .conflict
+        case .conflict(_, .hasDependants), .conflict(_, .alreadyExists): self.status = .conflict
         case .unavailable: self.status = .serviceUnavailable
         }
     }
 
-    init(status: HTTPResponse.Status, code: String, message: String) {
+    init(status: HTTPResponse.Status, code: String, message: String, detail: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.detail = detail ?? message
+    }
+
+    /// The original service's `detail` for a domain error, where it had one: 403 for a missing or invalid
+    /// token or a role without the permission, 404 for an unknown customer or ticket (and, at ticket create,
+    /// an unknown customer in the body).
+    private static func originalDetail(_ error: CRMError, callerRole: Role?, route: APIRoute?) -> String? {
+        switch error {
+        case .unauthenticated:
+            return "Forbidden: role 'None' unauthorized"
+        case .forbidden:
+            return "Forbidden: role '\(callerRole?.rawValue ?? "None")' unauthorized"
+        case .notFound(let entity):
+            switch entity.prefix(while: { $0 != "/" }) {
+            case "customer":
+                let creatingTicket = route.map { $0.method == .post && $0.path == "/api/tickets" } ?? false
+                return creatingTicket ? "Customer does not exist" : "Customer not found"
+            case "ticket":
+                return "Ticket not found"
+            default:
+                return nil
+            }
+        default:
+            return nil
+        }
     }
 
     static func malformedJSON(_ detail: String) -> APIError {
@@ -77,13 +106,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let allowed = self.routes.allowedMethods(on: request.uri.path)
             guard !allowed.isEmpty else {
                 return APIError(
-                    status: .notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)"
+                    status: .notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)",
+                    detail: "Not Found"
                 ).response()
             }
             let list = allowed.map(\.rawValue).joined(separator: ", ")
             var response = APIError(
                 status: .methodNotAllowed, code: "method_not_allowed",
-                message: "\(request.method) is not allowed on \(request.uri.path); allowed: \(list)"
+                message: "\(request.method) is not allowed on \(request.uri.path); allowed: \(list)",
+                detail: "Method Not Allowed"
             ).response()
             response.headers[.allow] = list
             return response
@@ -103,9 +134,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension APIError: JSONWritable {
-    /// `{"error": {"allowed": [...], "code": ..., "message": ...}}`; `allowed` only when there is a list.
+    /// `{"detail": ..., "error": {"allowed": [...], "code": ..., "message": ...}}`; `allowed` only when there is
+    /// a list.
     func write(to json: inout JSONWriter) {
         json.beginObject()
+        json.key("detail")
+        json.string(self.detail)
         json.key("error")
         json.beginObject()
         if let allowed = self.allowed {

@@ -61,30 +61,45 @@ struct APIRoute: Sendable {
         self.handler = handler
     }
 
-    /// Resolves the caller, checks the permission, then runs the handler.
+    /// Resolves the caller, checks the permission, then runs the handler. Domain errors leave as `APIError`s
+    /// that know the caller's role and this route, for the original service's `detail` texts.
     func respond(to request: Request, context: CRMRequestContext, service: CRMService) async throws -> Response {
-        let caller: Caller
-        switch self.access {
-        case .open:
-            caller = .anonymous(via: .http)
-        case .anyCaller:
-            caller = try await Self.caller(of: request, service: service)
-        case .permission(let permission):
-            caller = try await Self.caller(of: request, service: service)
-            try service.authorize(caller, permission)
+        var role: Role? = nil
+        do {
+            let caller: Caller
+            switch self.access {
+            case .open:
+                caller = .anonymous(via: .http)
+            case .anyCaller:
+                caller = try await Self.caller(of: request, service: service)
+            case .permission(let permission):
+                caller = try await Self.caller(
+                    of: request, service: service, ignoringBadHeader: service.policy.allows(.anonymous, permission))
+            }
+            role = caller.principal.user?.role
+            if case .permission(let permission) = self.access { try service.authorize(caller, permission) }
+            return try await self.handler(Call(request: request, context: context, caller: caller))
+        } catch let error as CRMError {
+            throw APIError(error, callerRole: role, route: self)
         }
-        return try await self.handler(Call(request: request, context: context, caller: caller))
     }
 
     /// The caller a request acts as: anonymous without `Authorization`, else exactly `Bearer TOKEN`.
-    /// Anything else, or a token that matches no user, is `unauthenticated` (403).
-    static func caller(of request: Request, service: CRMService) async throws -> Caller {
-        guard let header = request.headers[.authorization] else { return .anonymous(via: .http) }
-        let prefix = "Bearer "
-        guard header.hasPrefix(prefix) else { throw CRMError.unauthenticated }
-        let token = header.dropFirst(prefix.count)
-        guard !token.isEmpty, !token.utf8.contains(UInt8(ascii: " ")) else { throw CRMError.unauthenticated }
-        return try await service.login(token: String(token), via: .http)
+    /// Anything else, or a token that matches no user, is `unauthenticated` (403); on a route anonymous callers
+    /// may use (`ignoringBadHeader`), it is ignored and the caller is anonymous, as the original service did.
+    static func caller(of request: Request, service: CRMService, ignoringBadHeader: Bool = false) async throws
+        -> Caller
+    {
+        do {
+            guard let header = request.headers[.authorization] else { return .anonymous(via: .http) }
+            let prefix = "Bearer "
+            guard header.hasPrefix(prefix) else { throw CRMError.unauthenticated }
+            let token = header.dropFirst(prefix.count)
+            guard !token.isEmpty, !token.utf8.contains(UInt8(ascii: " ")) else { throw CRMError.unauthenticated }
+            return try await service.login(token: String(token), via: .http)
+        } catch CRMError.unauthenticated where ignoringBadHeader {
+            return .anonymous(via: .http)
+        }
     }
 
     /// The OpenAPI form of the path, e.g. `/api/tickets/{id}`.

@@ -62,7 +62,7 @@ extension JSONFields {
 extension QueryParameters {
     /// A switch: absent, `0` or `false` is off; empty, `1` or `true` is on; anything else is 422.
     func flag(_ name: String) throws -> Bool {
-        guard let text = self.parameters.get(name) else { return false }
+        guard let text = self.value(name) else { return false }
         switch text.lowercased() {
         case "", "1", "true": return true
         case "0", "false": return false

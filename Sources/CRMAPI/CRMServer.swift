@@ -4,14 +4,14 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Builds the responder for a service: every route of DESIGN §6 behind timing and error middleware, with
-/// percent-encoded paths normalized first. `HEAD` is served wherever `GET` is; a known path with another
-/// method is 405 with `Allow`.
+/// Builds the responder for a service: every route of DESIGN §6 and the web page (§6.4) behind timing and error
+/// middleware, with percent-encoded paths normalized first. `HEAD` is served wherever `GET` is; a known path with
+/// another method is 405 with `Allow`.
 public func buildRouter(service: CRMService, counter: RequestCounter = RequestCounter()) -> CRMResponderBuilder {
     let router = Router(context: CRMRequestContext.self, options: [.autoGenerateHeadEndpoints])
     let routes = CRMRoutes(service: service).all
     let document = OpenAPIDocument.json(for: routes, policy: service.policy)
-    let table = RouteTable(routes.map { ($0.method, $0.path) } + [(.get, OpenAPIDocument.path)])
+    let table = RouteTable(routes.map { ($0.method, $0.path) } + [(.get, OpenAPIDocument.path)] + WebRoutes.paths)
     router.add(middleware: TimingMiddleware(counter: counter))
     router.add(middleware: ErrorMiddleware(routes: table))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in
@@ -19,6 +19,7 @@ public func buildRouter(service: CRMService, counter: RequestCounter = RequestCo
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
     }
+    WebRoutes.register(on: router)
     for route in routes {
         router.on(RouterPath(route.path), method: route.method) { request, context in
             try await route.respond(to: request, context: context, service: service)

@@ -20,6 +20,33 @@ enum JSONResponse {
     }
 }
 
+extension JSONResponse {
+    /// A JSON array written page by page as `pages` yields them (a chunked body): memory holds one page, however
+    /// many items there are. An error after the first byte ends the body early, so the client sees broken JSON
+    /// rather than a truncated list that looks complete.
+    static func stream<Pages: AsyncSequence & Sendable>(_ pages: Pages) -> Response
+    where Pages.Element: Sequence, Pages.Element.Element: JSONWritable {
+        let body = ResponseBody { writer in
+            var first = true
+            try await writer.write(ByteBuffer(string: "["))
+            for try await page in pages {
+                var bytes: [UInt8] = []
+                for item in page {
+                    var json = JSONWriter()
+                    item.write(to: &json)
+                    if !first { bytes.append(UInt8(ascii: ",")) }
+                    bytes += json.bytes
+                    first = false
+                }
+                try await writer.write(ByteBuffer(bytes: bytes))
+            }
+            try await writer.write(ByteBuffer(string: "]"))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+    }
+}
+
 /// `{"data": note}`, the shape the original service gave `POST /api/notes/{id}`.
 struct DataEnvelope<Value: JSONWritable>: JSONWritable {
     let data: Value

@@ -67,15 +67,23 @@ enum OpenAPIDocument {
         var responses: [String: Any] = [:]
         var successHeaders = ["X-Process-Time-ms"]
         if route.preconditions.contains(.ifMatch) || route.preconditions.contains(.ifNoneMatch)
-            || (route.successStatus == 201 && ["Ticket", "Customer"].contains(route.response))
+            || (route.method == .post && ["Ticket", "Customer"].contains(route.response))
         {
             successHeaders.append("ETag")
         }
-        if route.successStatus == 201 && route.response != "NoteEnvelope" && route.response != "Note" {
+        let createsEntity = route.method == .post && ["Ticket", "Customer"].contains(route.response)
+        if createsEntity || (route.successStatus == 201 && route.response != "NoteEnvelope" && route.response != "Note") {
             successHeaders.append("Location")
         }
         if route.query.contains(.limit) { successHeaders.append("X-Total-Count") }
-        var success: [String: Any] = ["description": "Success", "headers": self.headers(successHeaders)]
+        let streamed = route.method == .get && route.path == "/api/tickets"
+        var success: [String: Any] = [
+            "description": streamed
+                ? "Without `limit` and `offset`: every matching ticket, streamed (chunked); with them: one page "
+                    + "and `X-Total-Count`"
+                : "Success",
+            "headers": self.headers(successHeaders),
+        ]
         if let response = route.response {
             success["content"] = ["application/json": ["schema": self.reference(response)]]
         }
@@ -95,13 +103,17 @@ enum OpenAPIDocument {
         switch route.access {
         case .open: break
         case .anyCaller: error(403, "Invalid token")
-        case .permission: error(403, "Missing or invalid token, or permission denied")
+        case .permission(let permission):
+            // On a route anonymous callers may use, a bad token is ignored (the caller is anonymous).
+            if !policy.allows(.anonymous, permission) { error(403, "Missing or invalid token, or permission denied") }
         }
         if route.body != nil || !route.query.isEmpty { error(422, "Validation error naming the field") }
         if route.body == "TicketCreate" { error(404, "The customer does not exist") }
+        if route.path == "/api/tokens" { error(404, "The user named does not exist") }
+        if route.method == .post && route.path == "/api/users" { error(409, "The name is taken") }
         if !route.pathParameters.isEmpty {
             error(404, "Not found")
-            if route.body != nil || route.method == .delete { error(422, "Validation error naming the field") }
+            error(422, "Validation error naming the field (also a path ID that is not an integer)")
         }
         if route.method == .patch && route.path.hasPrefix("/api/tickets") { error(409, "Invalid status transition") }
         if route.method == .delete && route.path.hasPrefix("/api/customers") { error(409, "The customer has tickets") }
@@ -146,8 +158,8 @@ enum OpenAPIDocument {
                 "type": "integer", "minimum": Int.min, "maximum": Int.max,
                 "description": "0 means no filter; an ID no customer has matches nothing",
             ]
-        case .status: self.status
-        case .priority: self.priority
+        case .status: ["type": "string", "enum": TicketStatus.allCases.map(\.rawValue) + [""], "description": "empty: no filter"]
+        case .priority: ["type": "string", "enum": Priority.allCases.map(\.rawValue) + [""], "description": "empty: no filter"]
         case .assignee: self.anyLine(description: "a user name, `me` or `none`")
         case .entity:
             [
@@ -306,6 +318,12 @@ enum OpenAPIDocument {
             "Note": object(
                 ["id": id, "ticket_id": id, "author": string, "text": string, "created_at": time],
                 required: ["id", "ticket_id", "author", "text", "created_at"]),
+            "StatusMoves": object(
+                [
+                    "ticket_id": id, "version": id, "status": status,
+                    "allowed": ["type": "array", "items": status],
+                ],
+                required: ["ticket_id", "version", "status", "allowed"]),
             "NoteEnvelope": object(["data": ["$ref": "#/components/schemas/Note"]], required: ["data"]),
             "AuditEvent": object(
                 [
@@ -361,6 +379,7 @@ enum OpenAPIDocument {
                     "user": nullable(userName),
                     "expires": [
                         "type": ["string", "null"],
+                        "pattern": "^(never|[0-9]{1,6}[dh]|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?)$",
                         "description": "`30d`, `12h`, a date (`2026-01-31`), a UTC time, or `never`; default "
                             + TokenExpiry.defaultLifetime,
                     ],
@@ -368,11 +387,12 @@ enum OpenAPIDocument {
                 required: []),
             "Error": object(
                 [
+                    "detail": ["type": "string", "description": "The original service's text where it had one"],
                     "error": object(
                         ["code": string, "message": string, "allowed": ["type": "array", "items": status]],
                         required: ["code", "message"])
                 ],
-                required: ["error"]),
+                required: ["detail", "error"]),
         ]
     }
 }

@@ -47,6 +47,8 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
             "\(entity) has changed: you edited version \(expected), it is now at version \(current)"
         case .conflict(let entity, .hasDependants(let count, let noun)):
             "\(entity) still has \(count) \(noun)\(count == 1 ? "" : "s"); delete them first"
+        case .conflict(let entity, .alreadyExists):
+            "\(entity) already exists"
         case .unauthenticated:
             "invalid token"
         case .unavailable(let reason):
@@ -55,10 +57,12 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Why a `conflict` happened: HTTP answers a stale version with 412 and a blocked delete with 409.
+/// Why a `conflict` happened: HTTP answers a stale version with 412, a blocked delete or a taken name with 409.
 public enum ConflictReason: Hashable, Sendable {
     /// The caller expected `expected`, but the entity is at `current`.
     case staleVersion(expected: Int, current: Int)
     /// A delete is blocked by `count` dependent entities (e.g. a customer's tickets), named by `noun`.
     case hasDependants(count: Int, noun: String)
+    /// The entity to be created has a name another one already holds (a user's login name).
+    case alreadyExists
 }

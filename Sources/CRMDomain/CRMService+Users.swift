@@ -14,7 +14,7 @@ extension CRMService {
         return user
     }
 
-    /// Adds a user (`user.manage`); a name already taken is a validation error.
+    /// Adds a user (`user.manage`); a name already taken is a conflict.
     public func createUser(_ input: NewUser, by caller: Caller) async throws -> UserProfile {
         try self.authorize(caller, .userManage)
         let name = try Validation.loginName(input.name)
@@ -22,7 +22,7 @@ extension CRMService {
         let clock = self.clock
         return try await self.store.insertUser(named: name) { existing in
             guard existing == nil else {
-                throw CRMError.validation(field: "name", reason: "user '\(name)' already exists")
+                throw CRMError.conflict(entity: "user/\(name)", reason: .alreadyExists)
             }
             let now = clock.now()
             let user = UserProfile(name: name, displayName: displayName, role: input.role, createdAt: now)

@@ -117,13 +117,27 @@ public struct CRMService: Sendable {
     ) async throws -> Page<Ticket> {
         try self.authorize(caller, .ticketRead)
         let page = try Validation.page(page)
+        var query = try self.ticketQuery(filter, for: caller)
+        query.limit = page.limit
+        query.offset = page.offset
+        return try await self.store.tickets(query)
+    }
+
+    /// The store's query for a filter: `me` resolved, tag and search text validated.
+    private func ticketQuery(_ filter: TicketFilter, for caller: Caller) throws -> TicketQuery {
         let assignee: String?? = try filter.assignee.map { try self.resolve($0, for: caller) }
         let tag = try filter.tag.map { try Validation.tag($0, field: "tag") }
         let search = try filter.search.flatMap { try Validation.search($0) }
-        return try await self.store.tickets(
-            TicketQuery(
-                customerID: filter.customerID, status: filter.status, priority: filter.priority, assignee: assignee,
-                tag: tag, search: search, limit: page.limit, offset: page.offset))
+        return TicketQuery(
+            customerID: filter.customerID, status: filter.status, priority: filter.priority, assignee: assignee,
+            tag: tag, search: search)
+    }
+
+    /// Every ticket matching `filter`, unpaged, as a stream of pages (the original service's `GET /api/tickets/`).
+    /// The permission and the filter are checked now; the pages are read as the stream is consumed.
+    public func allTickets(_ filter: TicketFilter = TicketFilter(), by caller: Caller) throws -> TicketStream {
+        try self.authorize(caller, .ticketRead)
+        return TicketStream(store: self.store, query: try self.ticketQuery(filter, for: caller))
     }
 
     /// One ticket.

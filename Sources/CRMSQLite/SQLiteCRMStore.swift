@@ -46,6 +46,7 @@ public final class SQLiteCRMStore: CRMStore {
             // Migrating takes the write lock; a database that is up to date opens even while another process writes.
             let migrator = SQLiteSchema.migrator(seed: seed, seededAt: seededAt)
             if try !self.pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(self.pool) }
+            try SQLiteSchema.applySeedTokens(seed, to: self.pool)
         } catch {
             throw SQLiteFile.explain(error, path: path, busyTimeout: busyTimeout)
         }

@@ -44,6 +44,28 @@ enum SQLiteSchema {
     /// ID, a label, an expiry and the times of last use and revocation. The tokens already there (the seeded ones)
     /// keep their digests, labelled `seed`, numbered in the order they were written (agent's first). Users are
     /// dated by the first customer, which the seed wrote with them.
+    /// Gives the seeded token rows (`created_by = 'seed'`, in ID order) the digests of this start's seed, so a
+    /// changed `CRM_AGENT_TOKEN` / `CRM_ADMIN_TOKEN` works on an existing database and the previous value stops;
+    /// a revoked seed token stays revoked. Reads first and writes only when a digest differs.
+    static func applySeedTokens(_ seed: Seed, to pool: DatabasePool) throws {
+        let wanted = seed.accounts.flatMap(\.tokenHashes).map { Data($0.bytes) }
+        let stored = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, hash FROM tokens WHERE created_by = 'seed' ORDER BY id")
+                .map { row -> (id: Int64, hash: Data?) in (row[0], row[1]) }
+        }
+        let changed = zip(stored, wanted).filter { $0.0.hash != $0.1 }
+        guard !changed.isEmpty else { return }
+        try pool.write { db in
+            // Two passes, so swapping two seeded tokens never meets the digests' UNIQUE index half-way.
+            for (row, _) in changed {
+                try db.execute(sql: "UPDATE tokens SET hash = randomblob(32) WHERE id = ?", arguments: [row.id])
+            }
+            for (row, hash) in changed {
+                try db.execute(sql: "UPDATE tokens SET hash = ? WHERE id = ?", arguments: [hash, row.id])
+            }
+        }
+    }
+
     private static func migrateToVersion3(_ db: Database, seededAt: Timestamp) throws {
         try db.execute(
             sql: """

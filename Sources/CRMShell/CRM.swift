@@ -14,7 +14,7 @@ public struct CRM: AsyncParsableCommand {
             NO_COLOR; a .env file in the working directory is read too.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, Train.self])
 
     /// The program: ArgumentParser's own entry point, except that bad process flags exit with 2 (DESIGN §5.5), not
     /// sysexits' 64. (Named apart from `main()`, which resolves to ArgumentParser's synchronous `main` from another
@@ -55,13 +55,13 @@ public struct CRM: AsyncParsableCommand {
     @Option(name: .customShort("c"), help: "Run COMMAND, then exit (repeatable; -c and -f run in the order given).")
     var commands: [String] = []
 
-    @Flag(help: "Print each command before its output.")
+    @Flag(help: "Print each command before its output, and a script's comment lines as narration.")
     var echo = false
 
     @Flag(name: .customLong("keep-going"), help: "Don't stop a script at its first failing command.")
     var keepGoing = false
 
-    @Flag(help: "Walkthroughs: echo each command and wait for Enter on the terminal before running it.")
+    @Flag(help: "Walkthroughs: echo each command, then a key on the terminal: Enter runs it, s skips it, q quits.")
     var step = false
 
     @Option(name: .customLong("history"), help: "History file (default $XDG_STATE_HOME/crm/history, or CRM_HISTFILE).")
@@ -125,7 +125,9 @@ public struct CRM: AsyncParsableCommand {
     }
 
     private func runMode(session: Session, environment: [String: String], streams: StandardStreams) async -> ExitStatus {
-        let options = ScriptOptions(echo: self.echo, keepGoing: self.keepGoing, step: self.step)
+        let colors = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        let options = ScriptOptions(
+            echo: self.echo, keepGoing: self.keepGoing, step: self.step, dimNarration: colors && isatty(1) == 1)
         let parts = self.scriptParts
         if !parts.isEmpty {
             let script = ScriptRunner(runner: CommandRunner(session: session), options: options, sink: streams)
@@ -148,7 +150,6 @@ public struct CRM: AsyncParsableCommand {
         // Interactive whenever stdin is a terminal, also with stdout piped (`crm | tee log`, DESIGN §5.1).
         if isatty(0) == 1 {
             let history = self.noHistory ? nil : HistoryFile.path(flag: self.historyFile, environment: environment)
-            let colors = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
             let shell = InteractiveShell(session: session, history: history, colors: colors, sink: streams)
             return await shell.run()
         }

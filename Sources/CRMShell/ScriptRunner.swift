@@ -7,16 +7,23 @@ public struct ScriptOptions: Sendable {
     public var echo = false
     /// Go on after a failing command; the exit status is still the first failure's.
     public var keepGoing = false
-    /// Echo each command and wait for Enter on the terminal before running it.
+    /// Echo each command and wait for a key on the terminal before running it: Enter runs it, `s` skips it,
+    /// `q` quits.
     public var step = false
+    /// Show comment lines echoed as narration dimmed (stdout is a terminal that takes colors).
+    public var dimNarration = false
     /// Flush stdout after every command, for a reader on the other end of a pipe (off for files: faster).
     public var flushEachCommand = false
 
-    public init(echo: Bool = false, keepGoing: Bool = false, step: Bool = false, flushEachCommand: Bool = false) {
+    public init(
+        echo: Bool = false, keepGoing: Bool = false, step: Bool = false, flushEachCommand: Bool = false,
+        dimNarration: Bool = false
+    ) {
         self.echo = echo
         self.keepGoing = keepGoing
         self.step = step
         self.flushEachCommand = flushEachCommand
+        self.dimNarration = dimNarration
     }
 }
 
@@ -118,7 +125,10 @@ public final class ScriptRunner {
                 let (command, commandLine) = (text, startLine ?? lineNumber)
                 text = ""
                 startLine = nil
-                guard !words.isEmpty else { continue }
+                guard !words.isEmpty else {
+                    self.narrate(command)
+                    continue
+                }
                 let status = await self.runCommand(
                     words, text: command, name: name, line: commandLine, flush: flushEachCommand)
                 if status == .interrupted { return status }
@@ -140,14 +150,33 @@ public final class ScriptRunner {
         }
         if self.options.step {
             self.sink.flush()
-            StepPause.wait()
+            let choice = StepPause.wait(scriptOnStdin: name == "-")
             if Interruption.isRequested { return self.interrupted() }
+            switch choice {
+            case .run: break
+            case .skip:
+                self.sink.write(output: "(skipped)\n")
+                return .success
+            case .quit:
+                self.runner.session.exitRequested = true
+                return .success
+            }
         }
         let result = await self.runner.execute(words)
         self.sink.write(output: result.output)
         if !result.error.isEmpty { self.sink.write(error: "\(name):\(line): error: \(result.error)") }
         if flush { self.sink.flush() }
         return result.status
+    }
+
+    /// With `--echo` (or `--step`), a comment line is narration: printed as written, dimmed on a terminal, so a
+    /// walkthrough reads as a story (DESIGN §5.4). Blank lines print nothing.
+    private func narrate(_ text: String) {
+        guard self.options.echo || self.options.step else { return }
+        let comment = text.trimmingCharacters(in: .whitespaces)
+        guard comment.hasPrefix("#") else { return }
+        let shown = VisibleText.escaped(comment)
+        self.sink.write(output: (self.options.dimNarration ? "\u{1B}[2m\(shown)\u{1B}[0m" : shown) + "\n")
     }
 
     /// Ctrl-C was pressed: say so (once, where it was noticed) and stop with 130.

@@ -111,7 +111,7 @@ struct BadInputTests {
             var exact = Data(json.utf8)
             exact.append(Data(repeating: UInt8(ascii: " "), count: limit - exact.count))
             let fits = try await api.send(Req(.post, "/api/tickets/", token: Token.agent, body: exact))
-            #expect(fits.status == 201, "\(fits)")
+            #expect(fits.status == 200, "\(fits)")
 
             var over = exact
             over.append(UInt8(ascii: " "))
@@ -156,10 +156,12 @@ struct BadInputTests {
                     #expect(reply.hasErrorShape, "\(request.method) \(request.path): \(reply)")
                 }
             }
-            // As a filter, an ID that can't exist matches nothing; one that is not an integer is 422.
+            // As a filter, 0 is no filter, an ID that can't exist matches nothing; one that is not an integer is 422.
             for id in Self.badIDs {
                 let reply = try await api.get("/api/tickets?customer_id=\(id)")
-                if Int(id) != nil {
+                if Int(id) == 0 {
+                    #expect(reply.status == 200 && reply.array?.count == 1, "\(id): \(reply)")
+                } else if Int(id) != nil {
                     #expect(reply.status == 200 && reply.text == "[]" || reply.status == 422, "\(id): \(reply)")
                 } else {
                     #expect(reply.status == 422, "\(id): \(reply)")
@@ -184,7 +186,7 @@ struct BadInputTests {
                 "/api/tickets/",
                 #"{"customer_id": 1, "subject": "s", "id": 999, "status": "closed", "version": 7, "created_at": "1999-01-01T00:00:00Z", "extra": {"nested": [1, 2]}}"#,
                 token: Token.agent)
-            #expect(created.status == 201, "\(created)")
+            #expect(created.status == 200, "\(created)")
             #expect(int(created.object?["id"]) == 1)
             #expect(created.object?["status"] as? String == "open")
             #expect(int(created.object?["version"]) == 1)
@@ -227,7 +229,7 @@ struct BadInputTests {
         ("Bearer agent123", 200),
     ]
 
-    @Test("odd Authorization headers are 403 on a protected route", arguments: modes)
+    @Test("odd Authorization headers are 403 on a protected route and ignored on a public one", arguments: modes)
     func oddAuthorization(mode: APIWorld.Mode) async throws {
         let world = try await APIWorld.make()
         try await world.test(mode) { api in
@@ -239,11 +241,9 @@ struct BadInputTests {
                     #expect(["unauthenticated", "forbidden"].contains(reply.errorCode ?? ""), "\(reply)")
                     #expect(reply.errorMessage?.contains("agent123") == false, "a token leaked: \(reply)")
                 }
-                // A bad header does not fall back to anonymous on a public route either.
-                if status == 403 && !value.isEmpty {
-                    let list = try await api.get("/api/tickets", headers: [("Authorization", value)])
-                    #expect(list.status == 403, "public list with \(value.debugDescription): \(list)")
-                }
+                // On a public route a bad header is ignored, as the original did: the caller is anonymous.
+                let list = try await api.get("/api/tickets", headers: [("Authorization", value)])
+                #expect(list.status == 200, "public list with \(value.debugDescription): \(list)")
             }
             #expect(try await api.get("/health").status == 200)
         }

@@ -86,7 +86,7 @@ struct LiveAccountTests {
         }
     }
 
-    @Test("users over HTTP: create (201, Location), show, patch, disable; bad input is 422")
+    @Test("users over HTTP: create (201, Location), show, patch, disable; bad input is 422, a taken name 409")
     func usersOverHTTP() async throws {
         let world = try await APIWorld.make()
         try await world.test { api in
@@ -99,9 +99,12 @@ struct LiveAccountTests {
             let patched = try await api.patch("/api/users/alice", #"{"disabled": true, "role": "admin"}"#, token: "admin123")
             #expect(patched.status == 200 && patched.object?["disabled"] as? Bool == true, "\(patched)")
             #expect(try await api.get("/api/users/ghost", token: "admin123").status == 404)
-            for body in [#"{"name": "Bad Name", "role": "agent"}"#, #"{"name": "bob", "role": "root"}"#, #"{"name": "alice", "role": "agent"}"#] {
+            for body in [#"{"name": "Bad Name", "role": "agent"}"#, #"{"name": "bob", "role": "root"}"#] {
                 #expect(try await api.post("/api/users", body, token: "admin123").status == 422, "\(body)")
             }
+            let taken = try await api.post("/api/users", #"{"name": "alice", "role": "agent"}"#, token: "admin123")
+            #expect(taken.status == 409 && taken.errorCode == "conflict", "\(taken)")
+            #expect(try await api.get("/api/tokens?user=", token: "admin123").status == 422)
             #expect(try await api.patch("/api/users/alice", #"{"disabled": "yes"}"#, token: "admin123").status == 422)
             #expect(try await api.get("/api/users", token: "admin123").header("X-Total-Count") == "3")
         }

@@ -76,26 +76,25 @@ struct RouterTests {
                 #expect(tickets.compactMap { int($0["id"]) } == [a.id.rawValue, c.id.rawValue])
                 #expect(tickets.allSatisfy { int($0["customer_id"]) == 1 })
                 #expect(tickets.allSatisfy { Set($0.keys) == Self.ticketKeys })
-                #expect(reply.header("X-Total-Count") == "2")
             }
             let all = try await api.get("/api/tickets/")
             #expect(all.array?.count == 3)
-            #expect(all.header("X-Total-Count") == "3")
             let none = try await api.get("/api/tickets/?customer_id=42")
             #expect(none.status == 200)
             #expect(none.text == "[]")
-            #expect(none.header("X-Total-Count") == "0")
+            let paged = try await api.get("/api/tickets/?customer_id=42&limit=10")
+            #expect(paged.header("X-Total-Count") == "0")
         }
     }
 
-    @Test("POST /api/tickets/ answers 201 with Location, ETag and the Ticket")
+    @Test("POST /api/tickets/ answers 200 (as the original) with Location, ETag and the Ticket")
     func createTicket() async throws {
         let world = try await APIWorld.make()
         try await world.test { api in
             let reply = try await api.post(
                 "/api/tickets/", #"{"customer_id": 1, "subject": "Cannot log in", "description": "Since Monday"}"#,
                 token: Token.agent)
-            #expect(reply.status == 201, "\(reply)")
+            #expect(reply.status == 200, "\(reply)")
             #expect(reply.header("Location") == "/api/tickets/1")
             #expect(reply.header("ETag") == #""1""#)
             let ticket = try #require(reply.object)
@@ -119,7 +118,7 @@ struct RouterTests {
                 "/api/tickets",
                 #"{"customer_id": 2, "subject": "VPN", "priority": "urgent", "assignee": "me", "tags": ["vpn", "net"]}"#,
                 token: Token.agent)
-            #expect(full.status == 201, "\(full)")
+            #expect(full.status == 200, "\(full)")
             #expect(full.header("Location") == "/api/tickets/2")
             #expect(full.object?["priority"] as? String == "urgent")
             #expect(full.object?["assignee"] as? String == "agent")
@@ -242,7 +241,7 @@ struct RouterTests {
         try await world.test { api in
             let reply = try await api.post(
                 "/api/notes/\(ticket.id)\(slash)", #"{"text": "Called the customer"}"#, token: Token.agent)
-            #expect(reply.status == 201, "\(reply)")
+            #expect(reply.status == 200, "\(reply)")
             let object = try #require(reply.object)
             #expect(Set(object.keys) == ["data"])
             let note = try #require(object["data"] as? [String: Any])
@@ -578,7 +577,7 @@ struct RouterTests {
             let requests: [(Req, Int)] = [
                 (Req(.get, "/health"), 200),
                 (Req(.get, "/openapi.json"), 200),
-                (Req(.post, "/api/tickets/", token: Token.agent, json: #"{"customer_id": 1, "subject": "s"}"#), 201),
+                (Req(.post, "/api/tickets/", token: Token.agent, json: #"{"customer_id": 1, "subject": "s"}"#), 200),
                 (Req(.delete, "/api/tickets/\(ticket.id)", token: Token.admin), 204),
                 (Req(.post, "/api/tickets/", token: Token.agent, json: "{oops"), 400),
                 (Req(.get, "/api/customers/1"), 403),

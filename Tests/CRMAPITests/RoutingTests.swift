@@ -88,7 +88,7 @@ struct RoutingTests {
             #expect(try await api.get("/api/tickets/%3\(ticket.id.rawValue)").status == 200)
             #expect(try await api.get("/%61pi/tickets").status == 200)
             let noted = try await api.post("/api/notes/%3\(ticket.id.rawValue)", #"{"text": "n"}"#, token: Token.agent)
-            #expect(noted.status == 201, "\(noted)")
+            #expect(noted.status == 200, "\(noted)")
             // Garbage escapes and encoded reserved characters match no ID: 404, never 500.
             for path in ["%", "%2", "%zz", "%FF", "%00", "%2F", "1%2F", "%2B1", "%2D1", "%20", "1%00", "%C3%A9", "%%31"] {
                 let reply = try await api.get("/api/customers/\(path)", token: Token.agent)

@@ -281,10 +281,12 @@ struct UserTests {
         #expect(try await world.service.createUser(NewUser(name: name, role: .agent), by: world.admin).name == name)
     }
 
-    @Test("a taken name, a bad display name, or disabling oneself is a validation error and changes nothing")
+    @Test("a taken name is a conflict; a bad display name or disabling oneself is a validation error; none changes anything")
     func refusals() async throws {
         let world = try await AccountWorld.make()
-        await expectValidation(field: "name") { _ = try await world.service.createUser(NewUser(name: "agent", role: .admin), by: world.admin) }
+        await expectError(.conflict(entity: "user/agent", reason: .alreadyExists)) {
+            _ = try await world.service.createUser(NewUser(name: "agent", role: .admin), by: world.admin)
+        }
         await expectValidation(field: "display_name") {
             _ = try await world.service.createUser(NewUser(name: "x", role: .agent, displayName: "a\u{202E}b"), by: world.admin)
         }

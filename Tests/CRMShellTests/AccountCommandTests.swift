@@ -24,7 +24,7 @@ struct AccountCommandTests {
         #expect(await shell.ok("user update alice --role admin") == "saved user alice\n")
         #expect(await shell.ok("user disable alice") == "disabled user alice\n")
         #expect(await shell.ok("user enable alice") == "enabled user alice\n")
-        await shell.fails("user create alice --role agent", .failure, "user 'alice' already exists")
+        await shell.fails("user create alice --role agent", .failure, "user/alice already exists")
         await shell.fails("user create Bob --role agent", .failure, "name: 'Bob' is not a user name")
         await shell.fails("user create bob --role root", .failure, "unknown role 'root'")
         await shell.fails("user create bob", .usage, "user create needs --role")

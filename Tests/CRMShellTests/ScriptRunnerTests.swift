@@ -141,7 +141,7 @@ struct ScriptRunnerTests {
 
     @Test func echoPrintsEachCommandPromptStyleAndMasksTokens() async {
         let lines = [
-            "# a comment is not echoed",
+            "  # a comment is narration",
             "login agent123",
             "whoami",
             "",
@@ -155,6 +155,7 @@ struct ScriptRunnerTests {
         #expect(status == .failure)
         #expect(
             sink.merged == """
+                # a comment is narration
                 crm> login ****
                 logged in as agent (agent)
                 crm(agent)> whoami
@@ -274,7 +275,7 @@ struct ScriptRunnerTests {
             ["source \(inner)", "whoami"], options: ScriptOptions(echo: true), shell: shell)
         #expect(status == .success)
         #expect(sink.errors.isEmpty)
-        #expect(sink.output.hasPrefix("crm> source \(inner)\ncrm> login ****\nlogged in as agent (agent)\ncrm(agent)> customer show 1\n"))
+        #expect(sink.output.hasPrefix("crm> source \(inner)\n# log in\ncrm> login ****\nlogged in as agent (agent)\ncrm(agent)> customer show 1\n"))
         #expect(sink.output.hasSuffix("crm(agent)> whoami\nagent (agent); token 1 \"seed\", never expires\n"))
         #expect(shell.session.caller.principal.name == "agent")
     }

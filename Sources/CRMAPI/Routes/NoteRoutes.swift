@@ -15,8 +15,8 @@ struct NoteRoutes: Sendable {
                 .post, "/api/tickets/:id/notes", "Add a note", access: .permission(.noteWrite), body: "NoteCreate",
                 status: 201, response: "Note", handler: self.add),
             APIRoute(
-                .post, "/api/notes/:id", "Add a note (original API: answers {\"data\": Note})",
-                access: .permission(.noteWrite), body: "NoteCreate", status: 201, response: "NoteEnvelope",
+                .post, "/api/notes/:id", "Add a note (original API: answers 200 {\"data\": Note})",
+                access: .permission(.noteWrite), body: "NoteCreate", response: "NoteEnvelope",
                 handler: self.addInEnvelope),
         ]
     }
@@ -31,7 +31,7 @@ struct NoteRoutes: Sendable {
     }
 
     @Sendable func addInEnvelope(_ call: APIRoute.Call) async throws -> Response {
-        JSONResponse.make(status: .created, body: DataEnvelope(data: try await self.addNote(call)))
+        JSONResponse.make(body: DataEnvelope(data: try await self.addNote(call)))
     }
 
     private func addNote(_ call: APIRoute.Call) async throws -> Note {

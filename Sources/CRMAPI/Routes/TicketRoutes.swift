@@ -14,8 +14,8 @@ struct TicketRoutes: Sendable {
                 query: [.customerID, .status, .priority, .assignee, .tag, .search, .limit, .offset],
                 response: "[Ticket]", handler: self.list),
             APIRoute(
-                .post, "/api/tickets", "Open a ticket", access: .permission(.ticketCreate), body: "TicketCreate",
-                status: 201, response: "Ticket", handler: self.create),
+                .post, "/api/tickets", "Open a ticket (original API: answers 200)", access: .permission(.ticketCreate),
+                body: "TicketCreate", response: "Ticket", handler: self.create),
             APIRoute(
                 .get, "/api/tickets/:id", "One ticket", access: .permission(.ticketRead), response: "Ticket",
                 preconditions: .ifNoneMatch, handler: self.show),
@@ -26,20 +26,28 @@ struct TicketRoutes: Sendable {
             APIRoute(
                 .delete, "/api/tickets/:id", "Delete a ticket and its notes", access: .permission(.ticketDelete),
                 status: 204, response: nil, handler: self.delete),
+            APIRoute(
+                .get, "/api/tickets/:id/transitions", "The status moves the caller may make on a ticket now",
+                access: .permission(.ticketRead), response: "StatusMoves", handler: self.transitions),
         ]
     }
 
+    /// Every matching ticket, streamed, as the original answered; a page with `X-Total-Count` when `limit` or
+    /// `offset` is given.
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
         let query = QueryParameters(call.request)
+        guard query.asksForPage else {
+            return JSONResponse.stream(try self.service.allTickets(try query.ticketFilter(), by: call.caller))
+        }
         let page = try await self.service.listTickets(try query.ticketFilter(), try query.page(), by: call.caller)
         return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
     }
 
+    /// 200, as the original's `POST /api/tickets/` answered, with `Location` and `ETag` besides.
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
         let body = try await JSONBody.decode(TicketCreateBody.self, from: call.request)
         let ticket = try await self.service.createTicket(try body.input(), by: call.caller)
         return JSONResponse.make(
-            status: .created,
             headers: [.location: "/api/tickets/\(ticket.id)", .eTag: ETag.header(ticket.version)], body: ticket)
     }
 
@@ -58,6 +66,11 @@ struct TicketRoutes: Sendable {
         let ticket = try await self.service.updateTicket(
             id, try body.changes(expectedVersion: expected), by: call.caller)
         return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)
+    }
+
+    @Sendable func transitions(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Ticket>(call.context, entity: "ticket").id
+        return JSONResponse.make(body: try await self.service.statusMoves(of: id, by: call.caller))
     }
 
     @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {

@@ -27,7 +27,7 @@ struct TokenRoutes: Sendable {
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
         let query = QueryParameters(call.request)
         let page = try await self.service.listTokens(
-            user: query["user"], all: try query.flag("all"), try query.page(), by: call.caller)
+            user: query.value("user"), all: try query.flag("all"), try query.page(), by: call.caller)
         return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
     }
 
