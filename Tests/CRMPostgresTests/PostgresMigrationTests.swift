@@ -34,10 +34,11 @@ struct PostgresMigrationTests {
     @Test("an existing database is not seeded again, whatever the seed of the process opening it")
     func seedOnce() async throws {
         let url = try await TestServer.freshDatabase()
-        let first = try await PostgresCRMStore.open(url: url, seededAt: t0)
+        let first = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
         await first.close()
         let second = try await PostgresCRMStore.open(
-            url: url, seed: .demo(agentToken: "other-agent", adminToken: "other-admin"), seededAt: t0)
+            url: url, seed: .demo(agentToken: "other-agent", adminToken: "other-admin"), seededAt: t0,
+            startupTimeout: testStartupTimeout)
         defer { Task { await second.close() } }
         #expect(try await second.customers(limit: 10, offset: 0).total == 2)
         #expect(try await second.credential(.hash(TokenHash(token: "agent123")))?.user.name == "agent")
@@ -47,10 +48,10 @@ struct PostgresMigrationTests {
     @Test("a schema newer than this build is refused, and left as it is")
     func newerSchema() async throws {
         let url = try await TestServer.freshDatabase()
-        try await PostgresCRMStore.open(url: url, seededAt: t0).close()
+        try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout).close()
         try await TestServer.execute("INSERT INTO crm_schema (version, name) VALUES (999, 'from the future')", on: url)
         await #expect(throws: PostgresStoreError.newerSchema(url: url.description, version: 999)) {
-            try await PostgresCRMStore.open(url: url, seededAt: t0)
+            try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
         }
         #expect(try await TestServer.query("SELECT max(version) FROM crm_schema", on: url) == [["999"]])
     }
@@ -60,7 +61,7 @@ struct PostgresMigrationTests {
         let url = try await TestServer.freshDatabase()
         try await TestServer.execute("CREATE TABLE invoices (id integer)", on: url)
         await #expect(throws: PostgresStoreError.notCRM(url: url.description, tables: ["invoices"])) {
-            try await PostgresCRMStore.open(url: url, seededAt: t0)
+            try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
         }
         let tables = try await TestServer.query(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", on: url)

@@ -40,7 +40,7 @@ struct PostgresOutageTests {
     @Test("server stopped: reads and writes fail with unavailable within seconds; restarted: they succeed again")
     func storeOutage() async throws {
         try await self.withOwnCluster { cluster, url in
-            let store = try await PostgresCRMStore.open(url: url, seededAt: t0)
+            let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
             let service = CRMService(store: store, clock: SteppingClock(start: t0))
             let agent = try await service.login(token: "agent123", via: .shell)
             _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Before"), by: agent)
@@ -99,7 +99,7 @@ struct PostgresOutageTests {
     @Test("transactions in flight when the server is killed are wholly there or wholly absent")
     func killedMidTransaction() async throws {
         try await self.withOwnCluster { cluster, url in
-            let store = try await PostgresCRMStore.open(url: url, seededAt: t0)
+            let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
             let service = CRMService(store: store, clock: SteppingClock(start: t0))
             let agent = try await service.login(token: "agent123", via: .shell)
             let acknowledged = Shared<[TicketID]>([])
