@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let startup = try Startup(store: self.store)
+        let startup = try await Startup(store: self.store)
         var logger = Logger(label: "crm") { FileLogHandler.standardError(label: $0) }
         logger.logLevel = .info
         let host = self.host
