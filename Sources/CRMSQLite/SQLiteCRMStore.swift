@@ -15,6 +15,7 @@ public final class SQLiteCRMStore: CRMStore {
     private static let checkpointPages = 4_000
 
     private let pool: DatabasePool
+    private let writer: SQLiteWriter
 
     /// Opens (creating with mode 0600, migrating and seeding when new) the database at `path`. A file that is
     /// not crm's is refused untouched; one another process keeps locked for longer than `busyTimeout` seconds
@@ -43,6 +44,7 @@ public final class SQLiteCRMStore: CRMStore {
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
+            self.writer = SQLiteWriter(pool: self.pool, busyTimeoutMilliseconds: Int(busyTimeout * 1_000))
             // Migrating takes the write lock; a database that is up to date opens even while another process writes.
             let migrator = SQLiteSchema.migrator(seed: seed, seededAt: seededAt)
             if try !self.pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(self.pool) }
@@ -64,7 +66,7 @@ public final class SQLiteCRMStore: CRMStore {
     // MARK: Users
 
     public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
-        try await self.pool.read { db in
+        try self.read { db in
             let items = try Row.fetchAll(
                 db, sql: "SELECT \(SQLiteRows.userColumns) FROM users ORDER BY name LIMIT ? OFFSET ?",
                 arguments: [limit, offset]
@@ -75,7 +77,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func user(named name: String) async throws -> UserProfile? {
-        try await self.pool.read { db in try Self.fetchUser(db, name) }
+        try self.read { db in try Self.fetchUser(db, name) }
     }
 
     public func insertUser(
@@ -112,7 +114,7 @@ public final class SQLiteCRMStore: CRMStore {
     // MARK: Tokens
 
     public func tokens(_ query: TokenQuery) async throws -> Page<Token> {
-        try await self.pool.read { db in
+        try self.read { db in
             let whereClause = query.user == nil ? "" : " WHERE user = ?"
             let arguments: StatementArguments = query.user.map { [$0] } ?? []
             let items = try Row.fetchAll(
@@ -125,7 +127,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func token(_ id: TokenID) async throws -> Token? {
-        try await self.pool.read { db in try Self.fetchToken(db, id) }
+        try self.read { db in try Self.fetchToken(db, id) }
     }
 
     public func insertToken(
@@ -168,7 +170,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func credential(_ lookup: CredentialLookup) async throws -> Credential? {
-        try await self.pool.read { db in
+        try self.read { db in
             let select = Self.credentialSelect
             let rows: RowCursor
             switch lookup {
@@ -199,7 +201,7 @@ public final class SQLiteCRMStore: CRMStore {
     // MARK: Customers
 
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
-        try await self.pool.read { db in
+        try self.read { db in
             let items = try Row.fetchAll(
                 db, sql: "SELECT \(SQLiteRows.customerColumns) FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
             ).map(SQLiteRows.customer)
@@ -209,7 +211,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
-        try await self.pool.read { db in try Self.fetchCustomer(db, id) }
+        try self.read { db in try Self.fetchCustomer(db, id) }
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
@@ -247,7 +249,7 @@ public final class SQLiteCRMStore: CRMStore {
     // MARK: Tickets
 
     public func tickets(_ query: TicketQuery) async throws -> Page<Ticket> {
-        try await self.pool.read { db in
+        try self.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let customerID = query.customerID {
@@ -289,7 +291,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func ticket(_ id: TicketID) async throws -> Ticket? {
-        try await self.pool.read { db in try Self.fetchTicket(db, id) }
+        try self.read { db in try Self.fetchTicket(db, id) }
     }
 
     public func insertTicket(
@@ -346,7 +348,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func notes(on ticketID: TicketID) async throws -> [Note] {
-        try await self.pool.read { db in
+        try self.read { db in
             guard try Self.fetchTicket(db, ticketID) != nil else { throw CRMError.notFound(entity: "ticket/\(ticketID)") }
             return try Row.fetchAll(
                 db, sql: "SELECT \(SQLiteRows.noteColumns) FROM notes WHERE ticket_id = ? ORDER BY id",
@@ -358,7 +360,7 @@ public final class SQLiteCRMStore: CRMStore {
     // MARK: Audit
 
     public func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> {
-        try await self.pool.read { db in
+        try self.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let actor = query.actor {
@@ -381,26 +383,15 @@ public final class SQLiteCRMStore: CRMStore {
 
     // MARK: Transactions
 
-    /// Runs `updates` in one transaction on GRDB's writer queue, suspended while it waits, and commits, or rolls
-    /// back if it throws. `updates` (and with it the domain's closure and its clock) runs at most once: the write
-    /// lock is taken by `BEGIN IMMEDIATE` before it runs, waiting up to the busy timeout for another process, and
-    /// a failure after it ran is reported, never retried.
-    private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        try await self.pool.writeWithoutTransaction { db in try Self.inTransaction(db, updates) }
+    /// Reads in one snapshot on the calling thread: in WAL mode a read never waits for a writer, and a hop to one
+    /// of GRDB's reader queues would cost two thread wake-ups, as a queued write does (see `SQLiteWriter`).
+    private func read<T>(_ value: (Database) throws -> T) throws -> T {
+        try self.pool.read(value)
     }
 
-    /// `BEGIN IMMEDIATE`, `updates`, `COMMIT`; or a rollback if anything throws. The two statements are
-    /// compiled once per connection (GRDB's `inTransaction` compiles them for every transaction).
-    private static func inTransaction<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {
-        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
-        do {
-            let result = try updates(db)
-            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-            return result
-        } catch {
-            try? db.rollback()
-            throw error
-        }
+    /// Runs `updates` in one transaction with its audit event (see `SQLiteWriter`).
+    private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await self.writer.write(updates)
     }
 
     // MARK: Rows

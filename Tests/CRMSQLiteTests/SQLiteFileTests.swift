@@ -123,6 +123,22 @@ struct SQLiteFileTests {
         #expect(try await store.customers(limit: 10, offset: 0).total == 2)
     }
 
+    @Test("a write finding another process's write lock waits for it, runs once and commits")
+    func writeWaitsForAnotherProcess() async throws {
+        let path = try await Self.seededDatabaseFile()
+        let fixture = try await SQLiteFixture(path: path)
+        let holder = try LockHolder(path, "BEGIN IMMEDIATE; UPDATE customers SET name = name WHERE id = 1;")
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { holder.release() }
+        let ticket = try await fixture.service.createTicket(
+            NewTicket(customerID: CustomerID(1), subject: "After the lock"), by: fixture.agent)
+        let next = try await fixture.service.createTicket(
+            NewTicket(customerID: CustomerID(1), subject: "Next"), by: fixture.agent)
+        #expect(ticket.id == TicketID(1))
+        #expect(next.createdAt == ticket.createdAt.adding(seconds: 1), "the domain's closure (and clock) ran once")
+        let audit = try await fixture.service.auditLog(by: fixture.admin)
+        #expect(audit.items.map(\.action) == ["ticket.create", "ticket.create"])
+    }
+
     @Test("a database another process is writing (mid-transaction) opens, or is reported as locked once the wait is over")
     func writerMidTransaction() async throws {
         let path = try await Self.seededDatabaseFile()
