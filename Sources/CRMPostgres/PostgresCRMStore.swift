@@ -7,7 +7,9 @@ import PostgresNIO
 /// transaction with its audit event. The row a use case changes is locked first (`SELECT … FOR NO KEY UPDATE`; a
 /// new ticket or note locks its customer or ticket with `FOR KEY SHARE`, so that it cannot vanish underneath), and
 /// locks are always taken customer → ticket, so transactions never deadlock. IDs come from sequences, and only
-/// once the row's parent is known to exist, so a refused create uses no ID.
+/// once the row's parent is known to exist, so a refused create uses no ID. Between locking and writing, the IDs are
+/// taken and the domain's closure (which reads the clock) runs in this process's `WriteOrder`, so within a process IDs
+/// follow time; the audit log's order is its IDs.
 ///
 /// While the server is unreachable every call fails with `CRMError.unavailable` within the URL's connect timeout;
 /// the pool reconnects by itself when the server is back.
@@ -90,18 +92,18 @@ public final class PostgresCRMStore: CRMStore {
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(Self.userNameLock), hashtext(\(name)))", logger: Self.silentLogger)
             let existing = try await Self.fetchUser(name, lock: "", connection)
-            return try await self.order.run {
-                let recorded = try make(existing)
-                let user = recorded.value
-                try PostgresRows.storable([("name", user.name), ("display_name", user.displayName)], table: "users")
-                try await Self.withAudit(
-                    recorded.audit,
-                    """
-                    INSERT INTO users (name, display_name, role, disabled, created_at) VALUES (\(user.name),
-                        \(user.displayName), \(user.role.rawValue), \(user.disabled), \(PostgresRows.date(user.createdAt)))
-                    """, connection)
-                return user
+            let (recorded, auditID) = try await self.order.run {
+                try await Self.withAuditID(try make(existing), connection)
             }
+            let user = recorded.value
+            try PostgresRows.storable([("name", user.name), ("display_name", user.displayName)], table: "users")
+            try await Self.withAudit(
+                recorded.audit, id: auditID,
+                """
+                INSERT INTO users (name, display_name, role, disabled, created_at) VALUES (\(user.name),
+                    \(user.displayName), \(user.role.rawValue), \(user.disabled), \(PostgresRows.date(user.createdAt)))
+                """, connection)
+            return user
         }
     }
 
@@ -112,18 +114,17 @@ public final class PostgresCRMStore: CRMStore {
             guard let user = try await Self.fetchUser(name, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "user/\(name)")
             }
-            return try await self.order.run {
-                guard let recorded = try change(user) else { return user }
-                let updated = recorded.value
-                try PostgresRows.storable([("display_name", updated.displayName)], table: "users")
-                try await Self.withAudit(
-                    recorded.audit,
-                    """
-                    UPDATE users SET display_name = \(updated.displayName), role = \(updated.role.rawValue),
-                        disabled = \(updated.disabled) WHERE name = \(name)
-                    """, connection)
-                return updated
-            }
+            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(user), connection) })
+            else { return user }
+            let updated = recorded.value
+            try PostgresRows.storable([("display_name", updated.displayName)], table: "users")
+            try await Self.withAudit(
+                recorded.audit, id: auditID,
+                """
+                UPDATE users SET display_name = \(updated.displayName), role = \(updated.role.rawValue),
+                    disabled = \(updated.disabled) WHERE name = \(name)
+                """, connection)
+            return updated
         }
     }
 
@@ -156,27 +157,27 @@ public final class PostgresCRMStore: CRMStore {
     ) async throws -> Token {
         try await self.pool.transaction { connection in
             let user = try await Self.fetchUser(userName, lock: "FOR KEY SHARE", connection)
-            return try await self.order.run {
-                guard let user else {
-                    // No user, so no ID is used up: the domain refuses, seeing the ID the token would have had.
-                    _ = try make(TokenID(try await Self.unusedID("tokens_id_seq", connection)), nil)
-                    throw CRMError.notFound(entity: "user/\(userName)")
-                }
-                let id = try await Self.count(connection, "SELECT nextval('tokens_id_seq')")
-                let recorded = try make(TokenID(id), user)
-                let token = recorded.value.token
-                try PostgresRows.storable([("label", token.label), ("created_by", token.createdBy)], table: "tokens")
-                try await Self.withAudit(
-                    recorded.audit,
-                    """
-                    INSERT INTO tokens (id, user_name, label, hash, created_at, created_by, expires_at, last_used_at,
-                        revoked_at) VALUES (\(token.id.rawValue), \(token.user), \(token.label),
-                        \(ByteBuffer(bytes: recorded.value.hash.bytes)), \(PostgresRows.date(token.createdAt)),
-                        \(token.createdBy), \(token.expiresAt.map(PostgresRows.date)),
-                        \(token.lastUsedAt.map(PostgresRows.date)), \(token.revokedAt.map(PostgresRows.date)))
-                    """, connection)
-                return token
+            guard let user else {
+                // No user, so no ID is used up: the domain refuses, seeing the ID the token would have had.
+                _ = try make(TokenID(try await Self.unusedID("tokens_id_seq", connection)), nil)
+                throw CRMError.notFound(entity: "user/\(userName)")
             }
+            let (recorded, auditID) = try await self.order.run {
+                let id = try await Self.nextID("tokens_id_seq", connection)
+                return try await Self.withAuditID(try make(TokenID(id), user), connection)
+            }
+            let token = recorded.value.token
+            try PostgresRows.storable([("label", token.label), ("created_by", token.createdBy)], table: "tokens")
+            try await Self.withAudit(
+                recorded.audit, id: auditID,
+                """
+                INSERT INTO tokens (id, user_name, label, hash, created_at, created_by, expires_at, last_used_at,
+                    revoked_at) VALUES (\(token.id.rawValue), \(token.user), \(token.label),
+                    \(ByteBuffer(bytes: recorded.value.hash.bytes)), \(PostgresRows.date(token.createdAt)),
+                    \(token.createdBy), \(token.expiresAt.map(PostgresRows.date)),
+                    \(token.lastUsedAt.map(PostgresRows.date)), \(token.revokedAt.map(PostgresRows.date)))
+                """, connection)
+            return token
         }
     }
 
@@ -185,19 +186,18 @@ public final class PostgresCRMStore: CRMStore {
             guard let token = try await Self.fetchToken(id, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "token/\(id)")
             }
-            return try await self.order.run {
-                guard let recorded = try change(token) else { return token }
-                let updated = recorded.value
-                try PostgresRows.storable([("label", updated.label)], table: "tokens")
-                try await Self.withAudit(
-                    recorded.audit,
-                    """
-                    UPDATE tokens SET label = \(updated.label), expires_at = \(updated.expiresAt.map(PostgresRows.date)),
-                        last_used_at = \(updated.lastUsedAt.map(PostgresRows.date)),
-                        revoked_at = \(updated.revokedAt.map(PostgresRows.date)) WHERE id = \(id.rawValue)
-                    """, connection)
-                return updated
-            }
+            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(token), connection) })
+            else { return token }
+            let updated = recorded.value
+            try PostgresRows.storable([("label", updated.label)], table: "tokens")
+            try await Self.withAudit(
+                recorded.audit, id: auditID,
+                """
+                UPDATE tokens SET label = \(updated.label), expires_at = \(updated.expiresAt.map(PostgresRows.date)),
+                    last_used_at = \(updated.lastUsedAt.map(PostgresRows.date)),
+                    revoked_at = \(updated.revokedAt.map(PostgresRows.date)) WHERE id = \(id.rawValue)
+                """, connection)
+            return updated
         }
     }
 
@@ -255,12 +255,12 @@ public final class PostgresCRMStore: CRMStore {
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
         try await self.pool.transaction { connection in
-            try await self.order.run {
-                let id = try await Self.count(connection, "SELECT nextval('customers_id_seq')")
-                let recorded = try make(CustomerID(id))
-                try await Self.save(recorded.value, insert: true, audit: recorded.audit, connection)
-                return recorded.value
+            let (recorded, auditID) = try await self.order.run {
+                let id = try await Self.nextID("customers_id_seq", connection)
+                return try await Self.withAuditID(try make(CustomerID(id)), connection)
             }
+            try await Self.save(recorded.value, insert: true, audit: recorded.audit, auditID: auditID, connection)
+            return recorded.value
         }
     }
 
@@ -271,11 +271,10 @@ public final class PostgresCRMStore: CRMStore {
             guard let customer = try await Self.lockCustomer(id, "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "customer/\(id)")
             }
-            return try await self.order.run {
-                guard let recorded = try change(customer) else { return customer }
-                try await Self.save(recorded.value, insert: false, audit: recorded.audit, connection)
-                return recorded.value
-            }
+            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(customer), connection) })
+            else { return customer }
+            try await Self.save(recorded.value, insert: false, audit: recorded.audit, auditID: auditID, connection)
+            return recorded.value
         }
     }
 
@@ -286,12 +285,12 @@ public final class PostgresCRMStore: CRMStore {
             }
             let tickets = try await Self.count(
                 connection, "SELECT coalesce(sum(tickets), 0)::bigint FROM ticket_counts WHERE customer_id = \(id.rawValue)")
-            return try await self.order.run {
-                let record = try check(customer, tickets)
-                try await connection.query(
-                    "DELETE FROM ticket_counts WHERE customer_id = \(id.rawValue)", logger: Self.silentLogger)
-                try await Self.withAudit(record, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
+            let (record, auditID) = try await self.order.run {
+                (try check(customer, tickets), try await Self.nextID("audit_events_id_seq", connection))
             }
+            try await connection.query(
+                "DELETE FROM ticket_counts WHERE customer_id = \(id.rawValue)", logger: Self.silentLogger)
+            try await Self.withAudit(record, id: auditID, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
         }
     }
 
@@ -331,19 +330,17 @@ public final class PostgresCRMStore: CRMStore {
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
         try await self.pool.transaction { connection in
-            // Row locks are taken before the write order, never inside it: waiting there would hold up every write.
-            let customer = try await Self.lockCustomer(customerID, "FOR KEY SHARE", connection)
-            return try await self.order.run {
-                guard let customer else {
-                    // No customer, so no ID is used up: the domain refuses, seeing the ID the ticket would have had.
-                    _ = try make(TicketID(try await Self.unusedID("tickets_id_seq", connection)), nil)
-                    throw CRMError.notFound(entity: "customer/\(customerID)")
-                }
-                let id = try await Self.count(connection, "SELECT nextval('tickets_id_seq')")
-                let recorded = try make(TicketID(id), customer)
-                try await Self.save(recorded.value, insert: true, audit: recorded.audit, connection)
-                return recorded.value
+            guard let customer = try await Self.lockCustomer(customerID, "FOR KEY SHARE", connection) else {
+                // No customer, so no ID is used up: the domain refuses, seeing the ID the ticket would have had.
+                _ = try make(TicketID(try await Self.unusedID("tickets_id_seq", connection)), nil)
+                throw CRMError.notFound(entity: "customer/\(customerID)")
             }
+            let (recorded, auditID) = try await self.order.run {
+                let id = try await Self.nextID("tickets_id_seq", connection)
+                return try await Self.withAuditID(try make(TicketID(id), customer), connection)
+            }
+            try await Self.save(recorded.value, insert: true, audit: recorded.audit, auditID: auditID, connection)
+            return recorded.value
         }
     }
 
@@ -354,11 +351,10 @@ public final class PostgresCRMStore: CRMStore {
             guard let ticket = try await Self.fetchTicket(id, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(id)")
             }
-            return try await self.order.run {
-                guard let recorded = try change(ticket) else { return ticket }
-                try await Self.save(recorded.value, insert: false, audit: recorded.audit, connection)
-                return recorded.value
-            }
+            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(ticket), connection) })
+            else { return ticket }
+            try await Self.save(recorded.value, insert: false, audit: recorded.audit, auditID: auditID, connection)
+            return recorded.value
         }
     }
 
@@ -367,10 +363,10 @@ public final class PostgresCRMStore: CRMStore {
             guard let ticket = try await Self.fetchTicket(id, lock: "FOR UPDATE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(id)")
             }
-            return try await self.order.run {
-                let record = try check(ticket)
-                try await Self.withAudit(record, "DELETE FROM tickets WHERE id = \(id.rawValue)", connection)
+            let (record, auditID) = try await self.order.run {
+                (try check(ticket), try await Self.nextID("audit_events_id_seq", connection))
             }
+            try await Self.withAudit(record, id: auditID, "DELETE FROM tickets WHERE id = \(id.rawValue)", connection)
         }
     }
 
@@ -383,19 +379,19 @@ public final class PostgresCRMStore: CRMStore {
             guard let ticket = try await Self.fetchTicket(ticketID, lock: "FOR KEY SHARE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(ticketID)")
             }
-            return try await self.order.run {
-                let id = try await Self.count(connection, "SELECT nextval('notes_id_seq')")
-                let recorded = try make(NoteID(id), ticket)
-                let note = recorded.value
-                try PostgresRows.storable([("author", note.author), ("text", note.text)], table: "notes")
-                try await Self.withAudit(
-                    recorded.audit,
-                    """
-                    INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (\(note.id.rawValue),
-                        \(note.ticketID.rawValue), \(note.author), \(note.text), \(PostgresRows.date(note.createdAt)))
-                    """, connection)
-                return note
+            let (recorded, auditID) = try await self.order.run {
+                let id = try await Self.nextID("notes_id_seq", connection)
+                return try await Self.withAuditID(try make(NoteID(id), ticket), connection)
             }
+            let note = recorded.value
+            try PostgresRows.storable([("author", note.author), ("text", note.text)], table: "notes")
+            try await Self.withAudit(
+                recorded.audit, id: auditID,
+                """
+                INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (\(note.id.rawValue),
+                    \(note.ticketID.rawValue), \(note.author), \(note.text), \(PostgresRows.date(note.createdAt)))
+                """, connection)
+            return note
         }
     }
 
@@ -483,6 +479,27 @@ public final class PostgresCRMStore: CRMStore {
         throw PostgresStoreError.server(sqlState: "-----", message: "a query for one number returned no row")
     }
 
+    /// Takes the next ID of `sequence` (never waits for another transaction).
+    private static func nextID(_ sequence: String, _ connection: PostgresConnection) async throws -> Int {
+        try await Self.count(connection, "SELECT nextval(\(sequence)::regclass)")
+    }
+
+    /// The domain's result and the ID its audit event will have, taken right after it (in the write order); nil
+    /// when the domain changed nothing, so that no ID is used up.
+    private static func withAuditID<Value>(_ recorded: Recorded<Value>?, _ connection: PostgresConnection) async throws
+        -> (Recorded<Value>, Int)?
+    {
+        guard let recorded else { return nil }
+        return (recorded, try await Self.nextID("audit_events_id_seq", connection))
+    }
+
+    /// The same, for a domain result that is always a change.
+    private static func withAuditID<Value>(_ recorded: Recorded<Value>, _ connection: PostgresConnection) async throws
+        -> (Recorded<Value>, Int)
+    {
+        (recorded, try await Self.nextID("audit_events_id_seq", connection))
+    }
+
     /// The ID a sequence would give next, without taking it.
     private static func unusedID(_ sequence: String, _ connection: PostgresConnection) async throws -> Int {
         try await Self.count(
@@ -526,16 +543,19 @@ public final class PostgresCRMStore: CRMStore {
         ).first
     }
 
-    /// Runs `statement` and appends `record` to the audit log, in one round trip (a data-modifying WITH).
+    /// Runs `statement` and appends `record` to the audit log as event `id`, in one round trip (a data-modifying
+    /// WITH).
     private static func withAudit(
-        _ record: AuditRecord, _ statement: PostgresQuery, _ connection: PostgresConnection
+        _ record: AuditRecord, id: Int, _ statement: PostgresQuery, _ connection: PostgresConnection
     ) async throws {
         try PostgresRows.storable(
             [("actor", record.actor), ("action", record.action), ("entity", record.entity)], table: "audit_events")
         var query = statement
         let first = statement.binds.count + 1
-        query.sql = "WITH change AS (\(statement.sql)) INSERT INTO audit_events (at, actor, action, entity, changes, via)"
-            + " VALUES ($\(first), $\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4)::jsonb, $\(first + 5))"
+        query.sql = "WITH change AS (\(statement.sql)) INSERT INTO audit_events (id, at, actor, action, entity, changes, via)"
+            + " VALUES ($\(first), $\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4), $\(first + 5)::jsonb,"
+            + " $\(first + 6))"
+        query.binds.append(id)
         query.binds.append(PostgresRows.date(record.at))
         query.binds.append(record.actor)
         query.binds.append(record.action)
@@ -546,13 +566,13 @@ public final class PostgresCRMStore: CRMStore {
     }
 
     private static func save(
-        _ customer: Customer, insert: Bool, audit: AuditRecord, _ connection: PostgresConnection
+        _ customer: Customer, insert: Bool, audit: AuditRecord, auditID: Int, _ connection: PostgresConnection
     ) async throws {
         try PostgresRows.storable(
             [("name", customer.name), ("email", customer.email), ("company", customer.company)], table: "customers")
         let (created, updated) = (PostgresRows.date(customer.createdAt), PostgresRows.date(customer.updatedAt))
         try await Self.withAudit(
-            audit,
+            audit, id: auditID,
             insert
                 ? """
                 INSERT INTO customers (id, name, email, company, created_at, updated_at, version)
@@ -567,16 +587,16 @@ public final class PostgresCRMStore: CRMStore {
             connection)
     }
 
-    private static func save(_ ticket: Ticket, insert: Bool, audit: AuditRecord, _ connection: PostgresConnection)
-        async throws
-    {
+    private static func save(
+        _ ticket: Ticket, insert: Bool, audit: AuditRecord, auditID: Int, _ connection: PostgresConnection
+    ) async throws {
         try PostgresRows.storable(
             [("subject", ticket.subject), ("description", ticket.description), ("assignee", ticket.assignee)]
                 + ticket.tags.map { ("tags", $0) },
             table: "tickets")
         let (created, updated) = (PostgresRows.date(ticket.createdAt), PostgresRows.date(ticket.updatedAt))
         try await Self.withAudit(
-            audit,
+            audit, id: auditID,
             insert
                 ? """
                 INSERT INTO tickets (id, customer_id, subject, description, status, priority, assignee, tags,

@@ -1,9 +1,15 @@
 import Synchronization
 
-/// Puts this process's writes in one order: each runs its "take IDs, apply the domain's closure (which reads the
-/// clock), write the rows and the audit event" step alone, first come first served, and commits outside it. So
-/// within a process, IDs follow time: a ticket, note or audit event with a higher ID never has an earlier time,
-/// and the audit log read by ID is oldest first, as with the other stores. Waiting is suspended, not blocking.
+/// Puts this process's writes in one order: each takes its IDs (the entity's, then its audit event's) and runs the
+/// domain's closure, which reads the clock, alone, first come first served. So within a process IDs follow time: a
+/// ticket, note or audit event with a higher ID never has an earlier time. Across processes the audit log's order is
+/// its IDs (DESIGN §4); times come from each process's clock.
+///
+/// A step holds no lock of the database while it waits here, and inside it runs only `nextval` (which never waits
+/// for another transaction) and the domain's pure closure; rows are locked before it and written after it. So a step
+/// in the order always finishes, and the order is never part of a deadlock. (Writing rows inside it did deadlock: a
+/// step waiting for a row held by a transaction that itself waited for the order.) Waiting is suspended, not
+/// blocking.
 final class WriteOrder: Sendable {
     private struct State {
         var busy = false
