@@ -125,20 +125,14 @@ public struct AuditEvent: Hashable, Sendable, Decodable, JSONWritable {
 
     public func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("action")
-        json.string(self.action)
-        json.key("actor")
-        json.string(self.actor)
-        json.key("at")
-        json.value(self.at)
+        json.field("action", self.action)
+        json.field("actor", self.actor)
+        json.field("at", self.at)
         json.key("changes")
         FieldChange.write(self.changes, to: &json)
-        json.key("entity")
-        json.string(self.entity)
-        json.key("id")
-        json.value(self.id)
-        json.key("via")
-        json.string(self.via.rawValue)
+        json.field("entity", self.entity)
+        json.field("id", self.id)
+        json.field("via", self.via.rawValue)
         json.endObject()
     }
 }

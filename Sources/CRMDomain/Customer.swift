@@ -30,20 +30,13 @@ public struct Customer: Hashable, Sendable, Decodable, JSONWritable {
 
     public func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("company")
-        json.string(self.company)
-        json.key("created_at")
-        json.value(self.createdAt)
-        json.key("email")
-        json.string(self.email)
-        json.key("id")
-        json.value(self.id)
-        json.key("name")
-        json.string(self.name)
-        json.key("updated_at")
-        json.value(self.updatedAt)
-        json.key("version")
-        json.int(self.version)
+        json.field("company", self.company)
+        json.field("created_at", self.createdAt)
+        json.field("email", self.email)
+        json.field("id", self.id)
+        json.field("name", self.name)
+        json.field("updated_at", self.updatedAt)
+        json.field("version", self.version)
         json.endObject()
     }
 }

@@ -144,6 +144,48 @@ public struct JSONWriter: Sendable {
         value.write(to: &self)
     }
 
+    /// Writes `"name":` and a string.
+    public mutating func field(_ name: String, _ value: String) {
+        self.key(name)
+        self.string(value)
+    }
+
+    /// Writes `"name":` and a string, or `null` for nil.
+    public mutating func field(_ name: String, _ value: String?) {
+        self.key(name)
+        self.string(value)
+    }
+
+    /// Writes `"name":` and an integer.
+    public mutating func field(_ name: String, _ value: Int) {
+        self.key(name)
+        self.int(value)
+    }
+
+    /// Writes `"name":` and `true` or `false`.
+    public mutating func field(_ name: String, _ value: Bool) {
+        self.key(name)
+        self.bool(value)
+    }
+
+    /// Writes `"name":` and an array of strings.
+    public mutating func field(_ name: String, _ values: [String]) {
+        self.key(name)
+        self.strings(values)
+    }
+
+    /// Writes `"name":` and any writable value.
+    public mutating func field(_ name: String, _ value: some JSONWritable) {
+        self.key(name)
+        self.value(value)
+    }
+
+    /// Writes `"name":` and any writable value, or `null` for nil.
+    public mutating func field(_ name: String, _ value: (some JSONWritable)?) {
+        self.key(name)
+        if let value { self.value(value) } else { self.null() }
+    }
+
     private mutating func separate() {
         if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }
     }

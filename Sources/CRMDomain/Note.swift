@@ -24,16 +24,11 @@ public struct Note: Hashable, Sendable, Decodable, JSONWritable {
 
     public func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("author")
-        json.string(self.author)
-        json.key("created_at")
-        json.value(self.createdAt)
-        json.key("id")
-        json.value(self.id)
-        json.key("text")
-        json.string(self.text)
-        json.key("ticket_id")
-        json.value(self.ticketID)
+        json.field("author", self.author)
+        json.field("created_at", self.createdAt)
+        json.field("id", self.id)
+        json.field("text", self.text)
+        json.field("ticket_id", self.ticketID)
         json.endObject()
     }
 }

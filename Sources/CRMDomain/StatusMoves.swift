@@ -10,14 +10,10 @@ public struct StatusMoves: Hashable, Sendable, JSONWritable {
     /// `{"allowed": [...], "status": ..., "ticket_id": ..., "version": ...}`.
     public func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("allowed")
-        json.strings(self.allowed.map(\.rawValue))
-        json.key("status")
-        json.string(self.status.rawValue)
-        json.key("ticket_id")
-        json.int(self.ticketID.rawValue)
-        json.key("version")
-        json.int(self.version)
+        json.field("allowed", self.allowed.map(\.rawValue))
+        json.field("status", self.status.rawValue)
+        json.field("ticket_id", self.ticketID.rawValue)
+        json.field("version", self.version)
         json.endObject()
     }
 }

@@ -48,26 +48,17 @@ public struct Token: Hashable, Sendable, JSONWritable {
     /// The token's object; with `secret`, that token's clear text as `token` (only when just created).
     func write(to json: inout JSONWriter, secret: TokenSecret?) {
         json.beginObject()
-        json.key("created_at")
-        json.value(self.createdAt)
-        json.key("created_by")
-        json.string(self.createdBy)
-        json.key("expires_at")
-        json.optional(self.expiresAt)
-        json.key("id")
-        json.value(self.id)
-        json.key("label")
-        json.string(self.label)
-        json.key("last_used_at")
-        json.optional(self.lastUsedAt)
-        json.key("revoked_at")
-        json.optional(self.revokedAt)
+        json.field("created_at", self.createdAt)
+        json.field("created_by", self.createdBy)
+        json.field("expires_at", self.expiresAt)
+        json.field("id", self.id)
+        json.field("label", self.label)
+        json.field("last_used_at", self.lastUsedAt)
+        json.field("revoked_at", self.revokedAt)
         if let secret {
-            json.key("token")
-            json.string(secret.text)
+            json.field("token", secret.text)
         }
-        json.key("user")
-        json.string(self.user)
+        json.field("user", self.user)
         json.endObject()
     }
 }
@@ -162,12 +153,5 @@ public struct Identity: Hashable, Sendable {
     public init(user: UserProfile?, token: Token?) {
         self.user = user
         self.token = token
-    }
-}
-
-extension JSONWriter {
-    /// A time, or `null`.
-    public mutating func optional(_ time: Timestamp?) {
-        if let time { self.value(time) } else { self.null() }
     }
 }

@@ -23,16 +23,11 @@ public struct UserProfile: Hashable, Sendable, JSONWritable {
 
     public func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("created_at")
-        json.value(self.createdAt)
-        json.key("disabled")
-        json.bool(self.disabled)
-        json.key("display_name")
-        json.string(self.displayName)
-        json.key("name")
-        json.string(self.name)
-        json.key("role")
-        json.string(self.role.rawValue)
+        json.field("created_at", self.createdAt)
+        json.field("disabled", self.disabled)
+        json.field("display_name", self.displayName)
+        json.field("name", self.name)
+        json.field("role", self.role.rawValue)
         json.endObject()
     }
 }

@@ -40,26 +40,23 @@ public final class InMemoryCRMStore: CRMStore {
         /// Moves a changed ticket between the sets of the fields that changed.
         mutating func update(_ old: Ticket, to new: Ticket) {
             let id = new.id.rawValue
-            if old.customerID != new.customerID {
-                self.byCustomer[old.customerID]?.remove(id)
-                self.byCustomer[new.customerID, default: IDSet()].insert(id)
-            }
-            if old.status != new.status {
-                self.byStatus[old.status]?.remove(id)
-                self.byStatus[new.status, default: IDSet()].insert(id)
-            }
-            if old.priority != new.priority {
-                self.byPriority[old.priority]?.remove(id)
-                self.byPriority[new.priority, default: IDSet()].insert(id)
-            }
-            if old.assignee != new.assignee {
-                self.byAssignee[old.assignee]?.remove(id)
-                self.byAssignee[new.assignee, default: IDSet()].insert(id)
-            }
+            Self.move(id, in: &self.byCustomer, from: old.customerID, to: new.customerID)
+            Self.move(id, in: &self.byStatus, from: old.status, to: new.status)
+            Self.move(id, in: &self.byPriority, from: old.priority, to: new.priority)
+            Self.move(id, in: &self.byAssignee, from: old.assignee, to: new.assignee)
             if old.tags != new.tags {
                 for tag in old.tags { self.byTag[tag]?.remove(id) }
                 for tag in new.tags { self.byTag[tag, default: IDSet()].insert(id) }
             }
+        }
+
+        /// Moves a ticket from the set of its old value of one field to the set of its new value, when they differ.
+        private static func move<Value: Hashable>(
+            _ id: Int, in index: inout [Value: IDSet], from old: Value, to new: Value
+        ) {
+            guard old != new else { return }
+            index[old]?.remove(id)
+            index[new, default: IDSet()].insert(id)
         }
 
         /// The index sets that a query's filters select, or `[all]` when it has none.
@@ -136,23 +133,16 @@ public final class InMemoryCRMStore: CRMStore {
     public func insertUser(
         named name: String, _ make: @Sendable (UserProfile?) throws -> Recorded<UserProfile>
     ) async throws -> UserProfile {
-        try self.state.withLock { state in
-            let recorded = try make(state.directory.user(named: name))
-            state.directory.insert(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value
+        try self.insert({ state in try make(state.directory.user(named: name)) }) { state, user in
+            state.directory.insert(user)
         }
     }
 
     public func updateUser(
         named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
     ) async throws -> UserProfile {
-        try self.state.withLock { state in
-            guard let user = state.directory.user(named: name) else { throw CRMError.notFound(entity: "user/\(name)") }
-            guard let recorded = try change(user) else { return user }
-            state.directory.replace(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value
+        try self.update("user/\(name)", change, find: { $0.directory.user(named: name) }) { state, _, user in
+            state.directory.replace(user)
         }
     }
 
@@ -167,21 +157,15 @@ public final class InMemoryCRMStore: CRMStore {
     public func insertToken(
         for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>
     ) async throws -> Token {
-        try self.state.withLock { state in
-            let recorded = try make(state.directory.nextTokenID, state.directory.user(named: userName))
-            state.directory.append(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value.token
-        }
+        try self.insert(
+            { state in try make(state.directory.nextTokenID, state.directory.user(named: userName)) },
+            store: { state, stored in state.directory.append(stored) }
+        ).token
     }
 
     public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
-        try self.state.withLock { state in
-            guard let token = state.directory.token(id)?.token else { throw CRMError.notFound(entity: "token/\(id)") }
-            guard let recorded = try change(token) else { return token }
-            state.directory.replace(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value
+        try self.update("token/\(id)", change, find: { $0.directory.token(id)?.token }) { state, _, token in
+            state.directory.replace(token)
         }
     }
 
@@ -214,24 +198,17 @@ public final class InMemoryCRMStore: CRMStore {
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
-        try self.state.withLock { state in
-            let recorded = try make(CustomerID(state.customers.count + 1))
-            state.customers.append(recorded.value)
-            state.liveCustomers.insert(recorded.value.id.rawValue)
-            state.append(recorded.audit)
-            return recorded.value
+        try self.insert({ state in try make(CustomerID(state.customers.count + 1)) }) { state, customer in
+            state.customers.append(customer)
+            state.liveCustomers.insert(customer.id.rawValue)
         }
     }
 
     public func updateCustomer(
         _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
     ) async throws -> Customer {
-        try self.state.withLock { state in
-            guard let customer = state.customer(id) else { throw CRMError.notFound(entity: "customer/\(id)") }
-            guard let recorded = try change(customer) else { return customer }
-            state.customers[id.rawValue - 1] = recorded.value
-            state.append(recorded.audit)
-            return recorded.value
+        try self.update("customer/\(id)", change, find: { $0.customer(id) }) { state, _, customer in
+            state.customers[id.rawValue - 1] = customer
         }
     }
 
@@ -275,23 +252,46 @@ public final class InMemoryCRMStore: CRMStore {
     public func insertTicket(
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
-        try self.state.withLock { state in
-            let recorded = try make(TicketID(state.tickets.lastID + 1), state.customer(customerID))
-            state.tickets.append(recorded.value)
-            state.notesByTicket.append([])
-            state.ticketIndexes.add(recorded.value)
-            state.append(recorded.audit)
-            return recorded.value
-        }
+        try self.insert(
+            { state in try make(TicketID(state.tickets.lastID + 1), state.customer(customerID)) },
+            store: { state, ticket in
+                state.tickets.append(ticket)
+                state.notesByTicket.append([])
+                state.ticketIndexes.add(ticket)
+            })
     }
 
     public func updateTicket(
         _ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?
     ) async throws -> Ticket {
+        try self.update("ticket/\(id)", change, find: { $0.ticket(id) }) { state, old, new in
+            state.replace(old, with: new)
+        }
+    }
+
+    /// The one shape of every insert, in one locked step: `make` builds the row (it may throw, and then nothing
+    /// changes), `store` adds it, and its audit record is appended.
+    private func insert<Row: Sendable>(
+        _ make: (State) throws -> Recorded<Row>, store: (inout State, Row) -> Void
+    ) throws -> Row {
         try self.state.withLock { state in
-            guard let ticket = state.ticket(id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
-            guard let recorded = try change(ticket) else { return ticket }
-            state.replace(ticket, with: recorded.value)
+            let recorded = try make(state)
+            store(&state, recorded.value)
+            state.append(recorded.audit)
+            return recorded.value
+        }
+    }
+
+    /// The one shape of every update, in one locked step: finds the row (`notFound` naming `entity` when it is
+    /// not there), lets `change` decide (nil keeps the row as it is), then stores the new row with its audit record.
+    private func update<Row: Sendable>(
+        _ entity: String, _ change: (Row) throws -> Recorded<Row>?, find: (State) -> Row?,
+        store: (inout State, _ old: Row, _ new: Row) -> Void
+    ) throws -> Row {
+        try self.state.withLock { state in
+            guard let current = find(state) else { throw CRMError.notFound(entity: entity) }
+            guard let recorded = try change(current) else { return current }
+            store(&state, current, recorded.value)
             state.append(recorded.audit)
             return recorded.value
         }

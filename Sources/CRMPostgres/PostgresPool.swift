@@ -25,10 +25,25 @@ final class PostgresPool: Sendable {
         self.runner = Task { await client.run() }
     }
 
-    /// Closes every connection; calls after this fail with `unavailable`.
+    /// Closes every connection; calls after this fail with `unavailable`. Waits for the pool to shut down for at
+    /// most `leaseTimeout`: with the server down, its shutdown can wait on connection attempts that never end.
     func close() async {
         self.runner.cancel()
-        await self.runner.value
+        let runner = self.runner
+        let settled = Atomic<Bool>(false)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let settle = { @Sendable in
+                if !settled.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume() }
+            }
+            Task {
+                await runner.value
+                settle()
+            }
+            Task { [timeout = self.leaseTimeout] in
+                try? await Task.sleep(for: timeout)
+                settle()
+            }
+        }
     }
 
     /// Runs `body` on a leased connection; any PostgreSQL failure comes out translated (`PostgresFailure`).

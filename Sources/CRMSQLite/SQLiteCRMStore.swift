@@ -67,12 +67,9 @@ public final class SQLiteCRMStore: CRMStore {
 
     public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
         try self.read { db in
-            let items = try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteRows.userColumns) FROM users ORDER BY name LIMIT ? OFFSET ?",
-                arguments: [limit, offset]
-            ).map(SQLiteRows.user)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            try Self.page(
+                db, "users", columns: SQLiteRows.userColumns, orderBy: "name", limit: limit, offset: offset,
+                SQLiteRows.user)
         }
     }
 
@@ -98,16 +95,11 @@ public final class SQLiteCRMStore: CRMStore {
     public func updateUser(
         named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
     ) async throws -> UserProfile {
-        try await self.write { db in
-            guard let user = try Self.fetchUser(db, name) else { throw CRMError.notFound(entity: "user/\(name)") }
-            guard let recorded = try change(user) else { return user }
-            let updated = recorded.value
+        try await self.update("user/\(name)", change, find: { db in try Self.fetchUser(db, name) }) { db, updated in
             try SQLiteRows.storable(updated.displayName, table: "users", column: "display_name")
             try Self.run(
                 db, "UPDATE users SET display_name = ?, role = ?, disabled = ? WHERE name = ?",
                 [updated.displayName, updated.role.rawValue, updated.disabled, name])
-            try Self.append(recorded.audit, db)
-            return updated
         }
     }
 
@@ -115,14 +107,11 @@ public final class SQLiteCRMStore: CRMStore {
 
     public func tokens(_ query: TokenQuery) async throws -> Page<Token> {
         try self.read { db in
-            let whereClause = query.user == nil ? "" : " WHERE user = ?"
-            let arguments: StatementArguments = query.user.map { [$0] } ?? []
-            let items = try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteRows.tokenColumns) FROM tokens\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
-                arguments: arguments + [query.limit, query.offset]
-            ).map(SQLiteRows.token)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tokens" + whereClause, arguments: arguments) ?? 0
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            var filter = SQLFilter()
+            if let user = query.user { filter.add("user = ?", [user]) }
+            return try Self.page(
+                db, "tokens", columns: SQLiteRows.tokenColumns, where: filter, limit: query.limit, offset: query.offset,
+                SQLiteRows.token)
         }
     }
 
@@ -153,10 +142,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
-        try await self.write { db in
-            guard let token = try Self.fetchToken(db, id) else { throw CRMError.notFound(entity: "token/\(id)") }
-            guard let recorded = try change(token) else { return token }
-            let updated = recorded.value
+        try await self.update("token/\(id)", change, find: { db in try Self.fetchToken(db, id) }) { db, updated in
             try SQLiteRows.storable(updated.label ?? "", table: "tokens", column: "label")
             try Self.run(
                 db, "UPDATE tokens SET label = ?, expires_at = ?, last_used_at = ?, revoked_at = ? WHERE id = ?",
@@ -164,8 +150,6 @@ public final class SQLiteCRMStore: CRMStore {
                     updated.label, updated.expiresAt?.iso8601, updated.lastUsedAt?.iso8601, updated.revokedAt?.iso8601,
                     id.rawValue,
                 ])
-            try Self.append(recorded.audit, db)
-            return updated
         }
     }
 
@@ -202,11 +186,8 @@ public final class SQLiteCRMStore: CRMStore {
 
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
         try self.read { db in
-            let items = try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteRows.customerColumns) FROM customers ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset]
-            ).map(SQLiteRows.customer)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            try Self.page(
+                db, "customers", columns: SQLiteRows.customerColumns, limit: limit, offset: offset, SQLiteRows.customer)
         }
     }
 
@@ -215,23 +196,16 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
-        try await self.write { db in
-            let recorded = try make(CustomerID(try Self.nextID(db, table: "customers")))
-            try Self.save(recorded.value, db, insert: true)
-            try Self.append(recorded.audit, db)
-            return recorded.value
+        try await self.insert(into: "customers", { _, id in try make(CustomerID(id)) }) { db, customer in
+            try Self.save(customer, db, insert: true)
         }
     }
 
     public func updateCustomer(
         _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
     ) async throws -> Customer {
-        try await self.write { db in
-            guard let customer = try Self.fetchCustomer(db, id) else { throw CRMError.notFound(entity: "customer/\(id)") }
-            guard let recorded = try change(customer) else { return customer }
-            try Self.save(recorded.value, db, insert: false)
-            try Self.append(recorded.audit, db)
-            return recorded.value
+        try await self.update("customer/\(id)", change, find: { db in try Self.fetchCustomer(db, id) }) { db, customer in
+            try Self.save(customer, db, insert: false)
         }
     }
 
@@ -241,7 +215,7 @@ public final class SQLiteCRMStore: CRMStore {
             let tickets = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM tickets WHERE customer_id = ?", arguments: [id.rawValue]) ?? 0
             let record = try check(customer, tickets)
-            try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").execute(arguments: [id.rawValue])
+            try Self.run(db, "DELETE FROM customers WHERE id = ?", [id.rawValue])
             try Self.append(record, db)
         }
     }
@@ -250,43 +224,20 @@ public final class SQLiteCRMStore: CRMStore {
 
     public func tickets(_ query: TicketQuery) async throws -> Page<Ticket> {
         try self.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let customerID = query.customerID {
-                conditions.append("customer_id = ?")
-                arguments += [customerID.rawValue]
-            }
-            if let status = query.status {
-                conditions.append("status = ?")
-                arguments += [status.rawValue]
-            }
-            if let priority = query.priority {
-                conditions.append("priority = ?")
-                arguments += [priority.rawValue]
-            }
+            var filter = SQLFilter()
+            if let customerID = query.customerID { filter.add("customer_id = ?", [customerID.rawValue]) }
+            if let status = query.status { filter.add("status = ?", [status.rawValue]) }
+            if let priority = query.priority { filter.add("priority = ?", [priority.rawValue]) }
             if let assignee = query.assignee {
-                if let name = assignee {
-                    conditions.append("assignee = ?")
-                    arguments += [name]
-                } else {
-                    conditions.append("assignee IS NULL")
-                }
+                if let name = assignee { filter.add("assignee = ?", [name]) } else { filter.add("assignee IS NULL") }
             }
-            if let tag = query.tag {
-                conditions.append("id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)")
-                arguments += [tag]
-            }
+            if let tag = query.tag { filter.add("id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)", [tag]) }
             if let search = query.search {
-                conditions.append("(crm_contains(subject, ?) OR crm_contains(description, ?))")
-                arguments += [search, search]
+                filter.add("(crm_contains(subject, ?) OR crm_contains(description, ?))", [search, search])
             }
-            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets" + whereClause, arguments: arguments) ?? 0
-            let items = try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
-                arguments: arguments + [query.limit, query.offset]
-            ).map(SQLiteRows.ticket)
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            return try Self.page(
+                db, "tickets", columns: SQLiteRows.ticketColumns, where: filter, limit: query.limit,
+                offset: query.offset, SQLiteRows.ticket)
         }
     }
 
@@ -297,23 +248,16 @@ public final class SQLiteCRMStore: CRMStore {
     public func insertTicket(
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
-        try await self.write { db in
-            let recorded = try make(TicketID(try Self.nextID(db, table: "tickets")), try Self.fetchCustomer(db, customerID))
-            try Self.save(recorded.value, db, insert: true)
-            try Self.append(recorded.audit, db)
-            return recorded.value
-        }
+        try await self.insert(
+            into: "tickets", { db, id in try make(TicketID(id), try Self.fetchCustomer(db, customerID)) },
+            store: { db, ticket in try Self.save(ticket, db, insert: true) })
     }
 
     public func updateTicket(
         _ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?
     ) async throws -> Ticket {
-        try await self.write { db in
-            guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
-            guard let recorded = try change(ticket) else { return ticket }
-            try Self.save(recorded.value, db, insert: false)
-            try Self.append(recorded.audit, db)
-            return recorded.value
+        try await self.update("ticket/\(id)", change, find: { db in try Self.fetchTicket(db, id) }) { db, ticket in
+            try Self.save(ticket, db, insert: false)
         }
     }
 
@@ -321,7 +265,7 @@ public final class SQLiteCRMStore: CRMStore {
         try await self.write { db in
             guard let ticket = try Self.fetchTicket(db, id) else { throw CRMError.notFound(entity: "ticket/\(id)") }
             let record = try check(ticket)
-            try db.cachedStatement(sql: "DELETE FROM tickets WHERE id = ?").execute(arguments: [id.rawValue])
+            try Self.run(db, "DELETE FROM tickets WHERE id = ?", [id.rawValue])
             try Self.append(record, db)
         }
     }
@@ -361,27 +305,45 @@ public final class SQLiteCRMStore: CRMStore {
 
     public func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> {
         try self.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let actor = query.actor {
-                conditions.append("actor = ?")
-                arguments += [actor]
-            }
-            if let entity = query.entity {
-                conditions.append("entity = ?")
-                arguments += [entity]
-            }
-            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events" + whereClause, arguments: arguments) ?? 0
-            let items = try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteRows.auditColumns) FROM audit_events\(whereClause) ORDER BY id LIMIT ? OFFSET ?",
-                arguments: arguments + [query.limit, query.offset]
-            ).map(SQLiteRows.auditEvent)
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            var filter = SQLFilter()
+            if let actor = query.actor { filter.add("actor = ?", [actor]) }
+            if let entity = query.entity { filter.add("entity = ?", [entity]) }
+            return try Self.page(
+                db, "audit_events", columns: SQLiteRows.auditColumns, where: filter, limit: query.limit,
+                offset: query.offset, SQLiteRows.auditEvent)
         }
     }
 
     // MARK: Transactions
+
+    /// The one shape of a customer's or ticket's insert, in one write transaction: `make` builds the row for the
+    /// next ID of `table`, then `store` writes it and its audit record is appended.
+    private func insert<Row: Sendable>(
+        into table: String, _ make: @Sendable (Database, _ id: Int) throws -> Recorded<Row>,
+        store: @Sendable (Database, Row) throws -> Void
+    ) async throws -> Row {
+        try await self.write { db in
+            let recorded = try make(db, try Self.nextID(db, table: table))
+            try store(db, recorded.value)
+            try Self.append(recorded.audit, db)
+            return recorded.value
+        }
+    }
+
+    /// The one shape of every update, in one write transaction: finds the row (`notFound` naming `entity` when it
+    /// is not there), lets `change` decide (nil keeps the row as it is), then stores the new row and its audit record.
+    private func update<Row: Sendable>(
+        _ entity: String, _ change: @Sendable (Row) throws -> Recorded<Row>?,
+        find: @Sendable (Database) throws -> Row?, store: @Sendable (Database, Row) throws -> Void
+    ) async throws -> Row {
+        try await self.write { db in
+            guard let current = try find(db) else { throw CRMError.notFound(entity: entity) }
+            guard let recorded = try change(current) else { return current }
+            try store(db, recorded.value)
+            try Self.append(recorded.audit, db)
+            return recorded.value
+        }
+    }
 
     /// Reads in one snapshot on the calling thread: in WAL mode a read never waits for a writer, and a hop to one
     /// of GRDB's reader queues would cost two thread wake-ups, as a queued write does (see `SQLiteWriter`).
@@ -395,6 +357,20 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     // MARK: Rows
+
+    /// One page of a table's rows that match `filter`, in `order`, with how many match in all.
+    private static func page<Item: Sendable>(
+        _ db: Database, _ table: String, columns: String, where filter: SQLFilter = SQLFilter(),
+        orderBy order: String = "id", limit: Int, offset: Int, _ decode: (Row) throws -> Item
+    ) throws -> Page<Item> {
+        let items = try Row.fetchAll(
+            db, sql: "SELECT \(columns) FROM \(table)\(filter.clause) ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments: filter.arguments + [limit, offset]
+        ).map(decode)
+        let total = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM \(table)" + filter.clause, arguments: filter.arguments) ?? 0
+        return Page(items: items, total: total, limit: limit, offset: offset)
+    }
 
     /// Runs a write statement, compiled once per connection.
     private static func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
@@ -464,34 +440,37 @@ public final class SQLiteCRMStore: CRMStore {
                 """,
             arguments)
         if !insert {
-            try db.cachedStatement(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?").execute(arguments: [ticket.id.rawValue])
+            try Self.run(db, "DELETE FROM ticket_tags WHERE ticket_id = ?", [ticket.id.rawValue])
         }
         for tag in ticket.tags {
-            try db.cachedStatement(sql: "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)").execute(arguments: [tag, ticket.id.rawValue])
+            try Self.run(db, "INSERT INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", [tag, ticket.id.rawValue])
         }
     }
 
     private static func fetchUser(_ db: Database, _ name: String) throws -> UserProfile? {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(SQLiteRows.userColumns) FROM users WHERE name = ?"), arguments: [name])
-        return try rows.next().map(SQLiteRows.user)
+        try Self.fetchOne(db, "users", columns: SQLiteRows.userColumns, key: "name", name, SQLiteRows.user)
     }
 
     private static func fetchToken(_ db: Database, _ id: TokenID) throws -> Token? {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(SQLiteRows.tokenColumns) FROM tokens WHERE id = ?"), arguments: [id.rawValue])
-        return try rows.next().map(SQLiteRows.token)
+        try Self.fetchOne(db, "tokens", columns: SQLiteRows.tokenColumns, key: "id", id.rawValue, SQLiteRows.token)
     }
 
     private static func fetchCustomer(_ db: Database, _ id: CustomerID) throws -> Customer? {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(SQLiteRows.customerColumns) FROM customers WHERE id = ?"), arguments: [id.rawValue])
-        return try rows.next().map(SQLiteRows.customer)
+        try Self.fetchOne(db, "customers", columns: SQLiteRows.customerColumns, key: "id", id.rawValue, SQLiteRows.customer)
     }
 
     private static func fetchTicket(_ db: Database, _ id: TicketID) throws -> Ticket? {
+        try Self.fetchOne(db, "tickets", columns: SQLiteRows.ticketColumns, key: "id", id.rawValue, SQLiteRows.ticket)
+    }
+
+    /// The row of `table` whose `key` column is `value`, decoded, or nil; the statement is compiled once per
+    /// connection.
+    private static func fetchOne<Item>(
+        _ db: Database, _ table: String, columns: String, key: String, _ value: some DatabaseValueConvertible,
+        _ decode: (Row) throws -> Item
+    ) throws -> Item? {
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE id = ?"), arguments: [id.rawValue])
-        return try rows.next().map(SQLiteRows.ticket)
+            db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE \(key) = ?"), arguments: [value])
+        return try rows.next().map(decode)
     }
 }

@@ -42,23 +42,22 @@ struct BrowserTests {
     func drivesThePage() async throws {
         let missing = Self.missingTools
         try #require(missing.isEmpty, "CRM_REQUIRE_BROWSER=1 but missing: \(missing.joined(separator: ", "))")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crm-browser-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("crm.sqlite").path
-        let screenshots = ProcessInfo.processInfo.environment["CRM_SCREENSHOT_DIR"]
-            ?? directory.appendingPathComponent("screenshots").path
+        try await withTemporaryDirectory { directory in
+            let database = directory.url.appendingPathComponent("crm.sqlite").path
+            let screenshots = ProcessInfo.processInfo.environment["CRM_SCREENSHOT_DIR"]
+                ?? directory.url.appendingPathComponent("screenshots").path
 
-        let serve = try CRMProcess(["serve", "--port", "0", "--db", database])
-        defer { serve.killIfRunning() }
-        let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
-        let address = try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)")
+            let serve = try CRMProcess(["serve", "--port", "0", "--db", database])
+            defer { serve.killIfRunning() }
+            let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
+            let address = try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)")
 
-        let script = packageRoot.appendingPathComponent("Tests/Browser/web_page.py").path
-        let (status, output, errors) = try await run(
-            "/usr/bin/python3",
-            [script, address, "--crm", try crmExecutable().path, "--db", database, "--screenshots", screenshots],
-            timeout: 540)
-        #expect(status == 0, "web_page.py failed:\n\(output)\n\(errors)\nserver: \(serve.stderr.text)")
+            let script = packageRoot.appendingPathComponent("Tests/Browser/web_page.py").path
+            let (status, output, errors) = try await run(
+                "/usr/bin/python3",
+                [script, address, "--crm", try crmExecutable().path, "--db", database, "--screenshots", screenshots],
+                timeout: 540)
+            #expect(status == 0, "web_page.py failed:\n\(output)\n\(errors)\nserver: \(serve.stderr.text)")
+        }
     }
 }

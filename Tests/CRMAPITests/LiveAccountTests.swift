@@ -24,37 +24,36 @@ struct LiveAccountTests {
 
     @Test("a token revoked, or a user disabled, by another process fails on the server's next request")
     func revocationIsSeenAtOnce() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-live-accounts-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = folder.appendingPathComponent("crm.sqlite").path
-        let created = try await Self.crm(
-            database,
-            ["user create alice --role agent", "token create --user alice --label one", "token create --user alice --label two"],
-            format: "json")
-        let lines = created.split(separator: "\n")
-        let first = try Self.secret(in: String(lines[lines.count - 2]))
-        let second = try Self.secret(in: String(lines[lines.count - 1]))
+        try await withTemporaryDirectory { folder in
+            let database = folder.url.appendingPathComponent("crm.sqlite").path
+            let created = try await Self.crm(
+                database,
+                ["user create alice --role agent", "token create --user alice --label one", "token create --user alice --label two"],
+                format: "json")
+            let lines = created.split(separator: "\n")
+            let first = try Self.secret(in: String(lines[lines.count - 2]))
+            let second = try Self.secret(in: String(lines[lines.count - 1]))
 
-        let serve = try CRMProcess(["--db", database, "serve", "--port", "0"])
-        defer { serve.killIfRunning() }
-        let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on http://127\.0\.0\.1:(\d+)"#)
-        let port = try #require(Int(listening?[1] ?? ""), "\(serve.stdout.text) \(serve.stderr.text)")
-        let api = SocketDriver(port: port)
+            let serve = try CRMProcess(["--db", database, "serve", "--port", "0"])
+            defer { serve.killIfRunning() }
+            let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on http://127\.0\.0\.1:(\d+)"#)
+            let port = try #require(Int(listening?[1] ?? ""), "\(serve.stdout.text) \(serve.stderr.text)")
+            let api = SocketDriver(port: port)
 
-        #expect(try await api.get("/api/customers/1", token: first).status == 200)
-        #expect(try await api.get("/api/customers/1", token: second).status == 200)
-        _ = try await Self.crm(database, ["token revoke 3"])
-        let revoked = try await api.get("/api/customers/1", token: first)
-        #expect(revoked.status == 403 && revoked.errorCode == "unauthenticated", "\(revoked)")
-        #expect(try await api.get("/api/customers/1", token: second).status == 200)
+            #expect(try await api.get("/api/customers/1", token: first).status == 200)
+            #expect(try await api.get("/api/customers/1", token: second).status == 200)
+            _ = try await Self.crm(database, ["token revoke 3"])
+            let revoked = try await api.get("/api/customers/1", token: first)
+            #expect(revoked.status == 403 && revoked.errorCode == "unauthenticated", "\(revoked)")
+            #expect(try await api.get("/api/customers/1", token: second).status == 200)
 
-        _ = try await Self.crm(database, ["user disable alice"])
-        let disabled = try await api.get("/api/customers/1", token: second)
-        #expect(disabled.status == 403 && disabled.errorCode == "unauthenticated", "\(disabled)")
-        _ = try await Self.crm(database, ["user enable alice"])
-        #expect(try await api.get("/api/customers/1", token: second).status == 200)
-        #expect(try await api.get("/api/customers/1", token: first).status == 403)
+            _ = try await Self.crm(database, ["user disable alice"])
+            let disabled = try await api.get("/api/customers/1", token: second)
+            #expect(disabled.status == 403 && disabled.errorCode == "unauthenticated", "\(disabled)")
+            _ = try await Self.crm(database, ["user enable alice"])
+            #expect(try await api.get("/api/customers/1", token: second).status == 200)
+            #expect(try await api.get("/api/customers/1", token: first).status == 403)
+        }
     }
 
     @Test("over HTTP: POST /api/tokens answers 201, Location and the secret once; an agent cannot see or revoke another's token")

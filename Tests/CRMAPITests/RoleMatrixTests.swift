@@ -101,15 +101,31 @@ struct RoleMatrixTests {
         return world
     }
 
+    /// The route's request (with its JSON body) sent with `token`.
+    static func send(_ route: RouteCase, token: String?, to world: APIWorld) async throws -> Reply {
+        try await world.test { api in
+            try await api.send(Req(route.method, route.path, token: token, json: route.json))
+        }
+    }
+
+    /// What a token that does not work gets: on a public route it is ignored and the caller is anonymous, as in
+    /// the original; on any other, 403 `unauthenticated`.
+    static func expectIgnoredOrUnauthenticated(_ reply: Reply, _ route: RouteCase) {
+        if route.isPublic {
+            #expect(reply.status == route.success, "\(reply)")
+        } else {
+            #expect(reply.status == 403, "\(reply)")
+            #expect(reply.errorCode == "unauthenticated", "\(reply)")
+        }
+    }
+
     @Test("status follows the domain permission table", arguments: Caller.all, RouteCase.all)
     func matrix(caller: Caller, route: RouteCase) async throws {
         let world = try await Self.world(publicTickets: caller.publicTickets)
         let allowed = route.permissions.allSatisfy { caller.policy.allows(caller.who.principal, $0) }
         let auditBefore = try await world.auditEvents()
         let ticketsBefore = try await world.tickets()
-        let reply = try await world.test { api in
-            try await api.send(Req(route.method, route.path, token: caller.who.token, json: route.json))
-        }
+        let reply = try await Self.send(route, token: caller.who.token, to: world)
         #expect(reply.header("X-Process-Time-ms") != nil)
         if allowed {
             #expect(reply.status == route.success, "\(reply)")
@@ -135,15 +151,9 @@ struct RoleMatrixTests {
     @Test("a token that matches no user is 403 on every route that needs a permission", arguments: RouteCase.all)
     func badToken(route: RouteCase) async throws {
         let world = try await Self.world(publicTickets: true)
-        let reply = try await world.test { api in
-            try await api.send(Req(route.method, route.path, token: "not-a-token", json: route.json))
-        }
-        if route.isPublic {
-            // No token needed: the bad one is ignored and the caller is anonymous, as in the original.
-            #expect(reply.status == route.success, "\(reply)")
-        } else {
-            #expect(reply.status == 403, "\(reply)")
-            #expect(reply.errorCode == "unauthenticated", "\(reply)")
+        let reply = try await Self.send(route, token: "not-a-token", to: world)
+        Self.expectIgnoredOrUnauthenticated(reply, route)
+        if !route.isPublic {
             #expect(reply.detail == "Forbidden: role 'None' unauthorized", "\(reply)")
             #expect(reply.errorMessage?.contains("not-a-token") == false)
         }
@@ -155,16 +165,9 @@ struct RoleMatrixTests {
         let world = try await Self.world(publicTickets: true)
         _ = try await world.service.updateUser(named: "agent", UserChanges(disabled: true), by: world.admin)
         let auditBefore = try await world.auditEvents()
-        let reply = try await world.test { api in
-            try await api.send(Req(route.method, route.path, token: "agent123", json: route.json))
-        }
-        if route.isPublic {
-            // A token that no longer works is a bad token: ignored on a public route, as in the original.
-            #expect(reply.status == route.success, "\(reply)")
-        } else {
-            #expect(reply.status == 403, "\(reply)")
-            #expect(reply.errorCode == "unauthenticated", "\(reply)")
-        }
+        // A token that no longer works is a bad token.
+        let reply = try await Self.send(route, token: "agent123", to: world)
+        Self.expectIgnoredOrUnauthenticated(reply, route)
         #expect(try await world.auditEvents() == auditBefore)
     }
 

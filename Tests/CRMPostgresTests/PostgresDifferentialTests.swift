@@ -10,7 +10,8 @@ import Testing
 /// through the shell against the in-memory store and against a PostgreSQL database (each with its own stepping
 /// clock from the same start), print byte-identical output, errors and statuses, line by line: searches in every
 /// script, paging and totals, IDs, versions and refusals included.
-@Suite("Differential: in-memory and PostgreSQL stores answer alike", .enabled(if: TestServer.enabled, TestServer.skipped))
+@Suite("Differential: in-memory and PostgreSQL stores answer alike", .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(3)))
 struct PostgresDifferentialTests {
     /// `CRM_DIFFERENTIAL_SEED` replays another run; every failure prints the seed.
     static let seed: UInt64 = ProcessInfo.processInfo.environment["CRM_DIFFERENTIAL_SEED"].flatMap { UInt64($0) }

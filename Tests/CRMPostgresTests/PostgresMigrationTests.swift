@@ -4,7 +4,8 @@ import CRMTestSupport
 import Foundation
 import Testing
 
-@Suite("PostgreSQL migrations", .enabled(if: TestServer.enabled, TestServer.skipped))
+@Suite("PostgreSQL migrations", .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(1)))
 struct PostgresMigrationTests {
     @Test("crm processes started together on a new database migrate and seed it exactly once")
     func concurrentStarts() async throws {

@@ -8,7 +8,8 @@ import Testing
 /// DESIGN §4: while the database is unreachable, calls fail with `unavailable` (HTTP 503) and succeed again when it
 /// returns, with no restart; a transaction in flight when the server dies is wholly there or wholly absent. Each
 /// test stops a cluster of its own, never the shared one the other tests use.
-@Suite("PostgreSQL outages", .serialized, .enabled(if: TestServer.enabled, TestServer.skipped))
+@Suite("PostgreSQL outages", .serialized, .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(2)))
 struct PostgresOutageTests {
     /// Runs `body` with a cluster of its own, removed afterwards whatever happens.
     func withOwnCluster(_ body: (OwnCluster, PostgresURL) async throws -> Void) async throws {

@@ -7,7 +7,8 @@ import Testing
 /// DESIGN §1, §4: any number of crm processes share one PostgreSQL database. Three `crm serve` and one script write
 /// at once, to the same ticket and to new tickets: every update is counted in the ticket's version, every create is
 /// stored exactly once, and the audit log holds one event for each.
-@Suite("PostgreSQL: several crm processes on one database", .enabled(if: TestServer.enabled, TestServer.skipped))
+@Suite("PostgreSQL: several crm processes on one database", .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(2)))
 struct PostgresProcessTests {
     @Test("three crm serve and a script writing at once lose nothing and record everything")
     func concurrentWriters() async throws {
@@ -62,5 +63,23 @@ struct PostgresProcessTests {
             "SELECT count(DISTINCT changes::text) FROM audit_events WHERE entity = 'ticket/1' AND action = 'ticket.update'",
             on: url)
         #expect(versions == [[String(updates)]], "each update changed the subject it saw, none was lost")
+    }
+
+    @Test("a token revoked through one crm serve is refused by another on its next request")
+    func revocationSeenByOtherProcesses() async throws {
+        let url = try await TestServer.freshDatabase()
+        let servers = try (0..<2).map { _ in try ServeProcess(["--db", url.withPassword]) }
+        defer { servers.forEach { $0.stop() } }
+        let issued = try await HTTP.send(
+            port: servers[0].port, "POST", "/api/tokens", token: "agent123", json: #"{"label": "laptop"}"#)
+        try #require(issued.status == 201, "\(issued.body)")
+        let secret = try #require(issued.json["token"] as? String)
+        let id = try #require(secret.split(separator: "_").dropFirst().first.map(String.init))
+        #expect(try await HTTP.send(port: servers[1].port, "GET", "/api/customers/1", token: secret).status == 200)
+        let revoked = try await HTTP.send(port: servers[0].port, "DELETE", "/api/tokens/\(id)", token: "agent123")
+        #expect(revoked.status == 204, "\(revoked.body)")
+        let refused = try await HTTP.send(port: servers[1].port, "GET", "/api/customers/1", token: secret)
+        #expect(refused.status == 403, "\(refused.body)")
+        #expect(!refused.body.contains(secret), "the secret is never echoed")
     }
 }

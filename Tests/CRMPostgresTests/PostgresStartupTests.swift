@@ -5,7 +5,8 @@ import Testing
 
 /// DESIGN §4: "a bad URL, password or host at start is a one-line error within 10 s", exit 1, never showing the
 /// password. Run with the built binary.
-@Suite("PostgreSQL at start: bad URL, password, host", .enabled(if: TestServer.enabled, TestServer.skipped))
+@Suite("PostgreSQL at start: bad URL, password, host", .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(1)))
 struct PostgresStartupTests {
     /// Runs `crm --db URL -c "customer list"`; its status, stderr and how long it took.
     func start(_ url: String, environment: [String: String] = [:], arguments: [String]? = nil) async throws

@@ -2,7 +2,8 @@ import CRMPostgres
 import CRMStoreContract
 import Testing
 
-@Suite("PostgreSQL store: the CRMStore contract", .enabled(if: TestServer.enabled, TestServer.skipped))
+@Suite("PostgreSQL store: the CRMStore contract", .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(1)))
 struct PostgresStoreContractTests {
     /// Every check, each store on a database of its own.
     @Test(arguments: StoreContract.checks)

@@ -88,31 +88,31 @@ struct BinaryScriptTests {
     }
 
     @Test func aFileThatCannotBeReadSaysWhy() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("dir"), withIntermediateDirectories: true)
-        let directory = try folder.crm(["-f", "dir"])
-        #expect(directory.status == 1)
-        #expect(directory.err == "error: cannot read 'dir': Is a directory\n")
-        let missing = try Self.crm(["-f", "nope.crm"])
-        #expect(missing.err == "error: cannot read 'nope.crm': No such file or directory\n")
-        let source = try Self.crm(["-c", "source dir/nope.crm"])
-        #expect(source.status == 1)
-        #expect(source.err == "-c:1: error: cannot read 'dir/nope.crm': No such file or directory\n")
+        try withTemporaryDirectory { folder in
+            try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("dir"), withIntermediateDirectories: true)
+            let directory = try folder.crm(["-f", "dir"])
+            #expect(directory.status == 1)
+            #expect(directory.err == "error: cannot read 'dir': Is a directory\n")
+            let missing = try Self.crm(["-f", "nope.crm"])
+            #expect(missing.err == "error: cannot read 'nope.crm': No such file or directory\n")
+            let source = try Self.crm(["-c", "source dir/nope.crm"])
+            #expect(source.status == 1)
+            #expect(source.err == "-c:1: error: cannot read 'dir/nope.crm': No such file or directory\n")
+        }
     }
 
     // MARK: -c and -f together
 
     @Test func dashCAndDashFRunInTheOrderGiven() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        try folder.write("a.crm", "login agent123\n")
-        try folder.write("b.crm", "logout\nwhoami\n")
-        let run = try folder.crm(
-            ["-c", "whoami", "-f", "a.crm", "-c", "whoami", "-f", "b.crm", "-c", "ticket show 5", "-c", "whoami"])
-        #expect(run.status == 1)
-        #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\nlogged out\nanonymous\n")
-        #expect(run.err == "-c:3: error: ticket/5 not found\n")
+        try withTemporaryDirectory { folder in
+            try folder.write("a.crm", "login agent123\n")
+            try folder.write("b.crm", "logout\nwhoami\n")
+            let run = try folder.crm(
+                ["-c", "whoami", "-f", "a.crm", "-c", "whoami", "-f", "b.crm", "-c", "ticket show 5", "-c", "whoami"])
+            #expect(run.status == 1)
+            #expect(run.out == "anonymous\nlogged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\nlogged out\nanonymous\n")
+            #expect(run.err == "-c:3: error: ticket/5 not found\n")
+        }
     }
 
     @Test func anOpenQuoteInADashCIsAUsageErrorThatSwallowsNothing() throws {
@@ -128,14 +128,14 @@ struct BinaryScriptTests {
     // MARK: refused bytes
 
     @Test func invalidUTF8OrNULOnStdinIsRefusedWithItsLine() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let input = folder.url.appendingPathComponent("in.crm")
-        try (Data("whoami\nnote add 1 caf".utf8) + Data([0xE9]) + Data("\nwhoami\n\0\n".utf8)).write(to: input)
-        let run = try folder.crm(["--keep-going"], stdinFile: input.path)
-        #expect(run.status == 1)
-        #expect(run.err == "-:2: error: the line is not valid UTF-8\n-:4: error: the line contains a NUL byte\n")
-        #expect(run.out == "anonymous\nanonymous\n")
+        try withTemporaryDirectory { folder in
+            let input = folder.url.appendingPathComponent("in.crm")
+            try (Data("whoami\nnote add 1 caf".utf8) + Data([0xE9]) + Data("\nwhoami\n\0\n".utf8)).write(to: input)
+            let run = try folder.crm(["--keep-going"], stdinFile: input.path)
+            #expect(run.status == 1)
+            #expect(run.err == "-:2: error: the line is not valid UTF-8\n-:4: error: the line contains a NUL byte\n")
+            #expect(run.out == "anonymous\nanonymous\n")
+        }
     }
 
     // MARK: failed writes
@@ -160,31 +160,31 @@ struct BinaryScriptTests {
     // MARK: --token-file
 
     @Test func tokenFileLogsInWithoutTheTokenOnTheCommandLine() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let good = try folder.write("token", "agent123\r\n")
-        chmod(good, 0o600)
-        let run = try folder.crm(["--token-file", "token", "-c", "whoami"])
-        #expect(run.status == 0)
-        #expect(run.out == "agent (agent); token 1 \"seed\", never expires\n")
-        let substituted = try Self.bash(#""$CRM" --token-file <(printf 'admin123\n') -c whoami"#)
-        #expect(substituted.out == "admin (admin); token 2 \"seed\", never expires\n")
+        try withTemporaryDirectory { folder in
+            let good = try folder.write("token", "agent123\r\n")
+            chmod(good, 0o600)
+            let run = try folder.crm(["--token-file", "token", "-c", "whoami"])
+            #expect(run.status == 0)
+            #expect(run.out == "agent (agent); token 1 \"seed\", never expires\n")
+            let substituted = try Self.bash(#""$CRM" --token-file <(printf 'admin123\n') -c whoami"#)
+            #expect(substituted.out == "admin (admin); token 2 \"seed\", never expires\n")
 
-        let open = try folder.write("open-token", "admin123\n")
-        chmod(open, 0o644)
-        let refused = try folder.crm(["--token-file", "open-token", "-c", "whoami"])
-        #expect(refused.status == 2)
-        #expect(refused.err.contains("may be read by group or others"))
-        let wrong = try folder.write("wrong-token", "Sup3rSecret\n")
-        chmod(wrong, 0o600)
-        let denied = try folder.crm(["--token-file", "wrong-token", "-c", "whoami"])
-        #expect(denied.status == 4)
-        let missing = try folder.crm(["--token-file", "missing", "-c", "whoami"])
-        #expect(missing.status == 1)
-        #expect(missing.err == "error: cannot read token file 'missing': No such file or directory\n")
-        for run in [refused, denied, missing] {
-            #expect(!run.err.contains("admin123") && !run.err.contains("Sup3rSecret"))
-            #expect(run.out.isEmpty)
+            let open = try folder.write("open-token", "admin123\n")
+            chmod(open, 0o644)
+            let refused = try folder.crm(["--token-file", "open-token", "-c", "whoami"])
+            #expect(refused.status == 2)
+            #expect(refused.err.contains("may be read by group or others"))
+            let wrong = try folder.write("wrong-token", "Sup3rSecret\n")
+            chmod(wrong, 0o600)
+            let denied = try folder.crm(["--token-file", "wrong-token", "-c", "whoami"])
+            #expect(denied.status == 4)
+            let missing = try folder.crm(["--token-file", "missing", "-c", "whoami"])
+            #expect(missing.status == 1)
+            #expect(missing.err == "error: cannot read token file 'missing': No such file or directory\n")
+            for run in [refused, denied, missing] {
+                #expect(!run.err.contains("admin123") && !run.err.contains("Sup3rSecret"))
+                #expect(run.out.isEmpty)
+            }
         }
     }
 }

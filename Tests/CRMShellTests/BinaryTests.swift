@@ -1,3 +1,4 @@
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -9,12 +10,12 @@ struct BinaryTests {
         _ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
         dotEnv: String? = nil, mergeOutput: Bool = false
     ) throws -> Run {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        if let dotEnv { try folder.write(".env", dotEnv) }
-        return try runCRM(
-            arguments, in: folder.url, environment: Binary.environment(home: folder.path, extra: extra), input: input,
-            mergeOutput: mergeOutput)
+        try withTemporaryDirectory { folder in
+            if let dotEnv { try folder.write(".env", dotEnv) }
+            return try runCRM(
+                arguments, in: folder.url, environment: Binary.environment(home: folder.path, extra: extra), input: input,
+                mergeOutput: mergeOutput)
+        }
     }
 
     // MARK: walkthroughs
@@ -23,11 +24,11 @@ struct BinaryTests {
 
     /// Runs an example exactly as its transcript was made: from the package root, with the relative path.
     static func example(_ name: String) throws -> Run {
-        let home = try TemporaryDirectory()
-        defer { withExtendedLifetime(home) {} }  // removed only when the scope ends
-        return try runCRM(
-            ["--echo", "--keep-going", "-f", "examples/\(name).crm"], in: Binary.packageRoot,
-            environment: Binary.environment(home: home.path), mergeOutput: true)
+        try withTemporaryDirectory { home in
+            try runCRM(
+                ["--echo", "--keep-going", "-f", "examples/\(name).crm"], in: Binary.packageRoot,
+                environment: Binary.environment(home: home.path), mergeOutput: true)
+        }
     }
 
     @Test(arguments: examples)
@@ -141,13 +142,13 @@ struct BinaryTests {
     }
 
     @Test func dashFRunsAFileAndNamesErrorsByItsPath() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        try folder.write("s.crm", "whoami\n\nticket show 8\n")
-        let run = try folder.crm(["-f", "s.crm"])
-        #expect(run.status == 1)
-        #expect(run.out == "anonymous\n")
-        #expect(run.err == "s.crm:3: error: ticket/8 not found\n")
+        try withTemporaryDirectory { folder in
+            try folder.write("s.crm", "whoami\n\nticket show 8\n")
+            let run = try folder.crm(["-f", "s.crm"])
+            #expect(run.status == 1)
+            #expect(run.out == "anonymous\n")
+            #expect(run.err == "s.crm:3: error: ticket/8 not found\n")
+        }
     }
 
     @Test func dashFOfAMissingFileFails() throws {

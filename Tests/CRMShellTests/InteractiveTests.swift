@@ -487,31 +487,31 @@ struct InteractiveTests {
     }
 
     @Test func historyCarriesOverToTheNextSession() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let first = try Shell(folder: folder).started()
-        try first.command("ticket list --status open", shows: "(0 of 0 tickets)", prompt: "crm> ")
-        #expect(try first.leave() == 0)
+        try withTemporaryDirectory { folder in
+            let first = try Shell(folder: folder).started()
+            try first.command("ticket list --status open", shows: "(0 of 0 tickets)", prompt: "crm> ")
+            #expect(try first.leave() == 0)
 
-        let second = try Shell(folder: folder).started()
-        try second.terminal.type("\u{1B}[A")
-        try second.terminal.waitForCurrentLine("crm> ticket list --status open")
-        try second.command("", shows: "(0 of 0 tickets)", prompt: "crm> ")
-        #expect(try second.leave() == 0)
-        let (_, lines) = try Self.historyLines(second.historyPath)
-        #expect(lines == ["ticket list --status open"])
+            let second = try Shell(folder: folder).started()
+            try second.terminal.type("\u{1B}[A")
+            try second.terminal.waitForCurrentLine("crm> ticket list --status open")
+            try second.command("", shows: "(0 of 0 tickets)", prompt: "crm> ")
+            #expect(try second.leave() == 0)
+            let (_, lines) = try Self.historyLines(second.historyPath)
+            #expect(lines == ["ticket list --status open"])
+        }
     }
 
     @Test func anExistingHistoryFileIsMadePrivate() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let path = try folder.write("history", "_HiStOrY_V2_\nwhoami\n")
-        chmod(path, 0o644)
-        let shell = try Shell(folder: folder).started()
-        try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
-        #expect(try shell.leave() == 0)
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        try withTemporaryDirectory { folder in
+            let path = try folder.write("history", "_HiStOrY_V2_\nwhoami\n")
+            chmod(path, 0o644)
+            let shell = try Shell(folder: folder).started()
+            try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
+            #expect(try shell.leave() == 0)
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
     }
 
     // MARK: any script, typed or pasted (DESIGN §5.1)
@@ -661,84 +661,84 @@ struct InteractiveTests {
     // MARK: stdout piped (DESIGN §5.1)
 
     @Test func stdinOnATerminalIsInteractiveEvenWithStdoutPiped() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let logPath = try folder.write("log", "")
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        defer { try? log.close() }
-        let shell = try Shell(folder: folder, output: log).started()
-        // The banner, the prompt and the editing are on the terminal; the results go to stdout.
-        try shell.terminal.type("login agent123\r")
-        try shell.terminal.waitFor("crm(agent)> ")
-        try shell.terminal.type("cust\t")
-        try shell.terminal.waitForCurrentLine("crm(agent)> customer ")
-        try shell.terminal.type("list\r")
-        try shell.terminal.waitFor("crm(agent)> ")
-        try shell.terminal.type("whoami\r")
-        try shell.terminal.waitFor("crm(agent)> ")
-        #expect(try shell.leave() == 0)
-        let logged = try String(contentsOfFile: logPath, encoding: .utf8)
-        #expect(logged.hasPrefix("logged in as agent (agent)\n"), "\(logged)")
-        #expect(logged.hasSuffix("(1-2 of 2 customers)\nagent (agent); token 1 \"seed\", never expires\n"), "\(logged)")
-        #expect(!logged.contains("crm(agent)> "), "\(logged)")
+        try withTemporaryDirectory { folder in
+            let logPath = try folder.write("log", "")
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            defer { try? log.close() }
+            let shell = try Shell(folder: folder, output: log).started()
+            // The banner, the prompt and the editing are on the terminal; the results go to stdout.
+            try shell.terminal.type("login agent123\r")
+            try shell.terminal.waitFor("crm(agent)> ")
+            try shell.terminal.type("cust\t")
+            try shell.terminal.waitForCurrentLine("crm(agent)> customer ")
+            try shell.terminal.type("list\r")
+            try shell.terminal.waitFor("crm(agent)> ")
+            try shell.terminal.type("whoami\r")
+            try shell.terminal.waitFor("crm(agent)> ")
+            #expect(try shell.leave() == 0)
+            let logged = try String(contentsOfFile: logPath, encoding: .utf8)
+            #expect(logged.hasPrefix("logged in as agent (agent)\n"), "\(logged)")
+            #expect(logged.hasSuffix("(1-2 of 2 customers)\nagent (agent); token 1 \"seed\", never expires\n"), "\(logged)")
+            #expect(!logged.contains("crm(agent)> "), "\(logged)")
+        }
     }
 
     // MARK: the history file shared and defended (DESIGN §5.6)
 
     @Test func twoShellsMergeTheirHistory() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let first = try Shell(folder: folder).started()
-        let second = try Shell(folder: folder).started()
-        try first.command("whoami", shows: "anonymous", prompt: "crm> ")
-        try second.command("ticket list --status open", shows: "(0 of 0 tickets)", prompt: "crm> ")
-        try first.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
-        try second.command("whoami", shows: "anonymous", prompt: "crm> ")
-        #expect(try first.leave() == 0)
-        #expect(try second.leave() == 0)
-        let (raw, lines) = try Self.historyLines(first.historyPath)
-        #expect(lines == ["whoami", "ticket list --status open", "ticket list", "whoami"], "\(raw)")
-        let attributes = try FileManager.default.attributesOfItem(atPath: first.historyPath)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        try withTemporaryDirectory { folder in
+            let first = try Shell(folder: folder).started()
+            let second = try Shell(folder: folder).started()
+            try first.command("whoami", shows: "anonymous", prompt: "crm> ")
+            try second.command("ticket list --status open", shows: "(0 of 0 tickets)", prompt: "crm> ")
+            try first.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
+            try second.command("whoami", shows: "anonymous", prompt: "crm> ")
+            #expect(try first.leave() == 0)
+            #expect(try second.leave() == 0)
+            let (raw, lines) = try Self.historyLines(first.historyPath)
+            #expect(lines == ["whoami", "ticket list --status open", "ticket list", "whoami"], "\(raw)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: first.historyPath)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
     }
 
     @Test func aHistoryPathThatIsNotAHistoryFileIsRefusedAndLeftAlone() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let text = "my notes\nkeep them\n"
-        let path = try folder.write("history", text)
-        let shell = try Shell(folder: folder)
-        try shell.terminal.waitFor("error: \(path) is not a crm history file")
-        #expect(try shell.terminal.waitForExit() == 2)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        try withTemporaryDirectory { folder in
+            let text = "my notes\nkeep them\n"
+            let path = try folder.write("history", text)
+            let shell = try Shell(folder: folder)
+            try shell.terminal.waitFor("error: \(path) is not a crm history file")
+            #expect(try shell.terminal.waitForExit() == 2)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        }
     }
 
     @Test func aHistoryPathThatIsASymlinkIsNotFollowed() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let target = try folder.write("target", "_HiStOrY_V2_\nwhoami\n")
-        chmod(target, 0o644)
-        try FileManager.default.createSymbolicLink(
-            atPath: folder.url.appendingPathComponent("history").path, withDestinationPath: target)
-        let shell = try Shell(folder: folder)
-        try shell.terminal.waitFor("is a symbolic link, which crm does not follow")
-        #expect(try shell.terminal.waitForExit() == 2)
-        #expect(try String(contentsOfFile: target, encoding: .utf8) == "_HiStOrY_V2_\nwhoami\n")
-        let attributes = try FileManager.default.attributesOfItem(atPath: target)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
+        try withTemporaryDirectory { folder in
+            let target = try folder.write("target", "_HiStOrY_V2_\nwhoami\n")
+            chmod(target, 0o644)
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.url.appendingPathComponent("history").path, withDestinationPath: target)
+            let shell = try Shell(folder: folder)
+            try shell.terminal.waitFor("is a symbolic link, which crm does not follow")
+            #expect(try shell.terminal.waitForExit() == 2)
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "_HiStOrY_V2_\nwhoami\n")
+            let attributes = try FileManager.default.attributesOfItem(atPath: target)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
+        }
     }
 
     @Test func theMergedHistoryStaysCappedWithoutConsecutiveDuplicates() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let old = (1...1_000).map { "ticket\\040show\\040\($0)" }
-        try folder.write("history", "_HiStOrY_V2_\n" + old.joined(separator: "\n") + "\nwhoami\n")
-        let shell = try Shell(folder: folder).started()
-        try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
-        try shell.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
-        #expect(try shell.leave() == 0)
-        let (raw, lines) = try Self.historyLines(shell.historyPath)
-        #expect(lines.count == 1_000, "\(raw.suffix(200))")
-        #expect(lines.suffix(3) == ["ticket show 1000", "whoami", "ticket list"], "\(raw.suffix(200))")
+        try withTemporaryDirectory { folder in
+            let old = (1...1_000).map { "ticket\\040show\\040\($0)" }
+            try folder.write("history", "_HiStOrY_V2_\n" + old.joined(separator: "\n") + "\nwhoami\n")
+            let shell = try Shell(folder: folder).started()
+            try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
+            try shell.command("ticket list", shows: "(0 of 0 tickets)", prompt: "crm> ")
+            #expect(try shell.leave() == 0)
+            let (raw, lines) = try Self.historyLines(shell.historyPath)
+            #expect(lines.count == 1_000, "\(raw.suffix(200))")
+            #expect(lines.suffix(3) == ["ticket show 1000", "whoami", "ticket list"], "\(raw.suffix(200))")
+        }
     }
 }

@@ -56,28 +56,28 @@ struct InterruptionTests {
     }
 
     @Test func sigintStopsAFileScriptAtACommandBoundary() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let script = "login agent123\n" + String(repeating: "customer list\nticket create --customer 1 --subject S\n", count: 200_000)
-        let path = try folder.write("long.crm", script)
-        let run = try Self.interrupt(["--format", "json", "-f", path], input: FileHandle.nullDevice, in: folder)
-        Self.expectWholeRecords(run)
+        try withTemporaryDirectory { folder in
+            let script = "login agent123\n" + String(repeating: "customer list\nticket create --customer 1 --subject S\n", count: 200_000)
+            let path = try folder.write("long.crm", script)
+            let run = try Self.interrupt(["--format", "json", "-f", path], input: FileHandle.nullDevice, in: folder)
+            Self.expectWholeRecords(run)
+        }
     }
 
     @Test func sigintStopsAPipedScriptAtACommandBoundary() throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let pipe = Pipe()
-        let producer = Process()
-        producer.executableURL = URL(fileURLWithPath: "/usr/bin/yes")
-        producer.arguments = ["customer show 1"]
-        producer.standardOutput = pipe
-        try producer.run()
-        defer { producer.terminate() }
-        let run = try Self.interrupt(
-            ["--format", "json", "--token", "agent123"], input: pipe.fileHandleForReading, in: folder)
-        try? pipe.fileHandleForReading.close()
-        Self.expectWholeRecords(run)
+        try withTemporaryDirectory { folder in
+            let pipe = Pipe()
+            let producer = Process()
+            producer.executableURL = URL(fileURLWithPath: "/usr/bin/yes")
+            producer.arguments = ["customer show 1"]
+            producer.standardOutput = pipe
+            try producer.run()
+            defer { producer.terminate() }
+            let run = try Self.interrupt(
+                ["--format", "json", "--token", "agent123"], input: pipe.fileHandleForReading, in: folder)
+            try? pipe.fileHandleForReading.close()
+            Self.expectWholeRecords(run)
+        }
     }
 }
 

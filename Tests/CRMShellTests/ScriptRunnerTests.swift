@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 
@@ -197,29 +198,29 @@ struct ScriptRunnerTests {
     }
 
     @Test func runFileReadsLinesAndNamesErrorsByPath() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let path = try folder.write("crlf.crm", "login agent123\r\nwhoami\r\n\r\nticket show 3\r\n")
-        let sink = CapturingSink()
-        let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
-        let status = await runner.run(file: path)
-        #expect(status == .failure)
-        #expect(sink.output == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
-        #expect(sink.errors == ["\(path):4: error: ticket/3 not found"])
+        try await withTemporaryDirectory { folder in
+            let path = try folder.write("crlf.crm", "login agent123\r\nwhoami\r\n\r\nticket show 3\r\n")
+            let sink = CapturingSink()
+            let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
+            let status = await runner.run(file: path)
+            #expect(status == .failure)
+            #expect(sink.output == "logged in as agent (agent)\nagent (agent); token 1 \"seed\", never expires\n")
+            #expect(sink.errors == ["\(path):4: error: ticket/3 not found"])
+        }
     }
 
     @Test func runFileOfAMissingFileFails() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let path = folder.url.appendingPathComponent("nope.crm").path
-        let sink = CapturingSink()
-        let status = await ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink).run(file: path)
-        #expect(status == .failure)
-        #expect(sink.errors == ["error: cannot read '\(path)': No such file or directory"])
-        let directory = await ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
-            .run(file: folder.path)
-        #expect(directory == .failure)
-        #expect(sink.errors.last == "error: cannot read '\(folder.path)': Is a directory")
+        try await withTemporaryDirectory { folder in
+            let path = folder.url.appendingPathComponent("nope.crm").path
+            let sink = CapturingSink()
+            let status = await ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink).run(file: path)
+            #expect(status == .failure)
+            #expect(sink.errors == ["error: cannot read '\(path)': No such file or directory"])
+            let directory = await ScriptRunner(runner: TestShell().runner, options: ScriptOptions(), sink: sink)
+                .run(file: folder.path)
+            #expect(directory == .failure)
+            #expect(sink.errors.last == "error: cannot read '\(folder.path)': Is a directory")
+        }
     }
 
     /// DESIGN §3.6, §5.1: a line that is not valid UTF-8 or holds a NUL is refused with FILE:LINE, never decoded
@@ -230,19 +231,19 @@ struct ScriptRunnerTests {
         (Data([0xC3]), "the line is not valid UTF-8"),
     ])
     func aBadLineIsRefusedWithItsLine(bad: Data, reason: String) async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let path = folder.url.appendingPathComponent("bad.crm").path
-        var content = Data("whoami\n".utf8)
-        content += bad + Data("\nwhoami\n".utf8)
-        try content.write(to: URL(fileURLWithPath: path))
-        for keepGoing in [false, true] {
-            let sink = CapturingSink()
-            let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(keepGoing: keepGoing), sink: sink)
-            #expect(await runner.run(file: path) == .failure)
-            #expect(sink.errors == ["\(path):2: error: \(reason)"])
-            #expect(sink.output == (keepGoing ? "anonymous\nanonymous\n" : "anonymous\n"))
-            #expect(!sink.merged.contains("\u{FFFD}"))
+        try await withTemporaryDirectory { folder in
+            let path = folder.url.appendingPathComponent("bad.crm").path
+            var content = Data("whoami\n".utf8)
+            content += bad + Data("\nwhoami\n".utf8)
+            try content.write(to: URL(fileURLWithPath: path))
+            for keepGoing in [false, true] {
+                let sink = CapturingSink()
+                let runner = ScriptRunner(runner: TestShell().runner, options: ScriptOptions(keepGoing: keepGoing), sink: sink)
+                #expect(await runner.run(file: path) == .failure)
+                #expect(sink.errors == ["\(path):2: error: \(reason)"])
+                #expect(sink.output == (keepGoing ? "anonymous\nanonymous\n" : "anonymous\n"))
+                #expect(!sink.merged.contains("\u{FFFD}"))
+            }
         }
     }
 
@@ -267,68 +268,68 @@ struct ScriptRunnerTests {
     // MARK: source
 
     @Test func sourceRunsANestedFileInTheSameSession() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let inner = try folder.write("login.crm", "# log in\nlogin agent123\ncustomer show 1\n")
-        let shell = TestShell()
-        let (status, sink) = await Self.script(
-            ["source \(inner)", "whoami"], options: ScriptOptions(echo: true), shell: shell)
-        #expect(status == .success)
-        #expect(sink.errors.isEmpty)
-        #expect(sink.output.hasPrefix("crm> source \(inner)\n# log in\ncrm> login ****\nlogged in as agent (agent)\ncrm(agent)> customer show 1\n"))
-        #expect(sink.output.hasSuffix("crm(agent)> whoami\nagent (agent); token 1 \"seed\", never expires\n"))
-        #expect(shell.session.caller.principal.name == "agent")
+        try await withTemporaryDirectory { folder in
+            let inner = try folder.write("login.crm", "# log in\nlogin agent123\ncustomer show 1\n")
+            let shell = TestShell()
+            let (status, sink) = await Self.script(
+                ["source \(inner)", "whoami"], options: ScriptOptions(echo: true), shell: shell)
+            #expect(status == .success)
+            #expect(sink.errors.isEmpty)
+            #expect(sink.output.hasPrefix("crm> source \(inner)\n# log in\ncrm> login ****\nlogged in as agent (agent)\ncrm(agent)> customer show 1\n"))
+            #expect(sink.output.hasSuffix("crm(agent)> whoami\nagent (agent); token 1 \"seed\", never expires\n"))
+            #expect(shell.session.caller.principal.name == "agent")
+        }
     }
 
     @Test func aFailureInASourcedFileStopsTheOuterScript() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let inner = try folder.write("inner.crm", "login agent123\n\nticket show 404\nwhoami\n")
-        let (status, sink) = await Self.script(["whoami", "source '\(inner)'", "customer show 1"], name: "outer.crm")
-        #expect(status == .failure)
-        #expect(sink.errors == ["\(inner):3: error: ticket/404 not found"])
-        #expect(sink.output == "anonymous\nlogged in as agent (agent)\n")
+        try await withTemporaryDirectory { folder in
+            let inner = try folder.write("inner.crm", "login agent123\n\nticket show 404\nwhoami\n")
+            let (status, sink) = await Self.script(["whoami", "source '\(inner)'", "customer show 1"], name: "outer.crm")
+            #expect(status == .failure)
+            #expect(sink.errors == ["\(inner):3: error: ticket/404 not found"])
+            #expect(sink.output == "anonymous\nlogged in as agent (agent)\n")
+        }
     }
 
     @Test func aSourcedFilesFailureKeepsItsStatus() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let inner = try folder.write("denied.crm", "audit\n")
-        let (status, sink) = await Self.script(["source \(inner)"], name: "outer.crm")
-        #expect(status == .denied)
-        #expect(sink.errors == ["\(inner):1: error: permission denied: audit.read requires login"])
+        try await withTemporaryDirectory { folder in
+            let inner = try folder.write("denied.crm", "audit\n")
+            let (status, sink) = await Self.script(["source \(inner)"], name: "outer.crm")
+            #expect(status == .denied)
+            #expect(sink.errors == ["\(inner):1: error: permission denied: audit.read requires login"])
+        }
     }
 
     @Test func sourceNestsAndReportsTheInnermostLocation() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let deepest = try folder.write("c.crm", "whoami\nfrobnicate\n")
-        let middle = try folder.write("b.crm", "# middle\nsource \(deepest)\nwhoami\n")
-        let (status, sink) = await Self.script(["source \(middle)", "whoami"], name: "a.crm")
-        #expect(status == .usage)
-        #expect(sink.errors == ["\(deepest):2: error: unknown command 'frobnicate'"])
-        #expect(sink.output == "anonymous\n")
+        try await withTemporaryDirectory { folder in
+            let deepest = try folder.write("c.crm", "whoami\nfrobnicate\n")
+            let middle = try folder.write("b.crm", "# middle\nsource \(deepest)\nwhoami\n")
+            let (status, sink) = await Self.script(["source \(middle)", "whoami"], name: "a.crm")
+            #expect(status == .usage)
+            #expect(sink.errors == ["\(deepest):2: error: unknown command 'frobnicate'"])
+            #expect(sink.output == "anonymous\n")
+        }
     }
 
     @Test func sourceOfAMissingFileIsAnErrorOfTheOuterLine() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let missing = folder.url.appendingPathComponent("missing.crm").path
-        let (status, sink) = await Self.script(["", "source \(missing)", "whoami"], name: "outer.crm")
-        #expect(status == .failure)
-        #expect(sink.errors == ["outer.crm:2: error: cannot read '\(missing)': No such file or directory"])
-        #expect(sink.output.isEmpty)
+        try await withTemporaryDirectory { folder in
+            let missing = folder.url.appendingPathComponent("missing.crm").path
+            let (status, sink) = await Self.script(["", "source \(missing)", "whoami"], name: "outer.crm")
+            #expect(status == .failure)
+            #expect(sink.errors == ["outer.crm:2: error: cannot read '\(missing)': No such file or directory"])
+            #expect(sink.output.isEmpty)
+        }
     }
 
     @Test func sourcesOneAfterAnotherDoNotNest() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let inner = try folder.write("inner.crm", "whoami\n")
-        let middle = try folder.write("middle.crm", "source \(inner)\n")
-        let (status, sink) = await Self.script(Array(repeating: "source \(middle)", count: 20))
-        #expect(status == .success)
-        #expect(sink.errors.isEmpty)
-        #expect(sink.output == String(repeating: "anonymous\n", count: 20))
+        try await withTemporaryDirectory { folder in
+            let inner = try folder.write("inner.crm", "whoami\n")
+            let middle = try folder.write("middle.crm", "source \(inner)\n")
+            let (status, sink) = await Self.script(Array(repeating: "source \(middle)", count: 20))
+            #expect(status == .success)
+            #expect(sink.errors.isEmpty)
+            #expect(sink.output == String(repeating: "anonymous\n", count: 20))
+        }
     }
 
     @Test func sourceNeedsAScriptOrTheInteractiveShell() async {
@@ -336,12 +337,12 @@ struct ScriptRunnerTests {
     }
 
     @Test func aFileThatSourcesItselfStopsAtTheNestingLimit() async throws {
-        let folder = try TemporaryDirectory()
-        defer { withExtendedLifetime(folder) {} }  // removed only when the scope ends
-        let path = folder.url.appendingPathComponent("loop.crm").path
-        try folder.write("loop.crm", "source \(path)\n")
-        let (status, sink) = await Self.script(["source \(path)"], name: "outer.crm")
-        #expect(status == .failure)
-        #expect(sink.errors == ["\(path):1: error: source: nested too deeply at '\(path)'"])
+        try await withTemporaryDirectory { folder in
+            let path = folder.url.appendingPathComponent("loop.crm").path
+            try folder.write("loop.crm", "source \(path)\n")
+            let (status, sink) = await Self.script(["source \(path)"], name: "outer.crm")
+            #expect(status == .failure)
+            #expect(sink.errors == ["\(path):1: error: source: nested too deeply at '\(path)'"])
+        }
     }
 }

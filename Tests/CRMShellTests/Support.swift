@@ -91,30 +91,7 @@ final class CapturingSink: OutputSink {
 
 // MARK: Temporary files
 
-/// A fresh temporary directory, removed when the value is deinitialized.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        self.url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("crm-shell-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: self.url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: self.url)
-    }
-
-    var path: String { self.url.path }
-
-    /// Writes `text` to `name` inside the directory and returns its absolute path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = self.url.appendingPathComponent(name)
-        try Data(text.utf8).write(to: file)
-        return file.path
-    }
-
+extension TemporaryDirectory {
     /// Runs the built `crm` with this directory as its working directory and home, in the controlled environment.
     func crm(_ arguments: [String], stdinFile: String? = nil) throws -> Run {
         try runCRM(arguments, in: self.url, environment: Binary.environment(home: self.path), stdinFile: stdinFile)
@@ -160,48 +137,48 @@ func runCRM(
     _ arguments: [String], in directory: URL, environment: [String: String], input: String? = nil,
     stdinFile: String? = nil, mergeOutput: Bool = false, timeout: TimeInterval = 60
 ) throws -> Run {
-    let scratch = try TemporaryDirectory()
-    defer { withExtendedLifetime(scratch) {} }  // removed only when the scope ends
-    let outPath = scratch.url.appendingPathComponent("stdout").path
-    let errPath = scratch.url.appendingPathComponent("stderr").path
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    let inPath = stdinFile ?? scratch.url.appendingPathComponent("stdin").path
-    if stdinFile == nil { try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: inPath)) }
+    try withTemporaryDirectory { scratch in
+        let outPath = scratch.url.appendingPathComponent("stdout").path
+        let errPath = scratch.url.appendingPathComponent("stderr").path
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let inPath = stdinFile ?? scratch.url.appendingPathComponent("stdin").path
+        if stdinFile == nil { try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: inPath)) }
 
-    let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    let stdin = try #require(FileHandle(forReadingAtPath: inPath))
-    defer {
-        try? stdout.close()
-        try? stderr.close()
-        try? stdin.close()
-    }
-
-    let process = Process()
-    process.executableURL = try crmExecutable()
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = environment
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = mergeOutput ? stdout : stderr
-    try process.run()
-    let finished = DispatchSemaphore(value: 0)
-    let watchdog = DispatchWorkItem {
-        if finished.wait(timeout: .now() + timeout) == .timedOut, process.isRunning {
-            process.terminate()
+        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let stdin = try #require(FileHandle(forReadingAtPath: inPath))
+        defer {
+            try? stdout.close()
+            try? stderr.close()
+            try? stdin.close()
         }
+
+        let process = Process()
+        process.executableURL = try crmExecutable()
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = environment
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = mergeOutput ? stdout : stderr
+        try process.run()
+        let finished = DispatchSemaphore(value: 0)
+        let watchdog = DispatchWorkItem {
+            if finished.wait(timeout: .now() + timeout) == .timedOut, process.isRunning {
+                process.terminate()
+            }
+        }
+        DispatchQueue.global().async(execute: watchdog)
+        process.waitUntilExit()
+        finished.signal()
+        let timedOut = process.terminationReason == .uncaughtSignal
+        return Run(
+            status: process.terminationStatus,
+            stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
+            stderr: mergeOutput ? Data() : FileManager.default.contents(atPath: errPath) ?? Data(),
+            timedOut: timedOut)
     }
-    DispatchQueue.global().async(execute: watchdog)
-    process.waitUntilExit()
-    finished.signal()
-    let timedOut = process.terminationReason == .uncaughtSignal
-    return Run(
-        status: process.terminationStatus,
-        stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
-        stderr: mergeOutput ? Data() : FileManager.default.contents(atPath: errPath) ?? Data(),
-        timedOut: timedOut)
 }
 
 /// The shell's exit statuses (Swift Testing has an `ExitStatus` of its own).

@@ -1,4 +1,5 @@
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 

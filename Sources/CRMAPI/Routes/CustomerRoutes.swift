@@ -16,7 +16,7 @@ struct CustomerRoutes: Sendable {
                 body: "CustomerCreate", status: 201, response: "Customer", handler: self.create),
             APIRoute(
                 .get, "/api/customers/:id", "One customer", access: .permission(.customerRead), response: "Customer",
-                preconditions: .ifNoneMatch, handler: self.show),
+                preconditions: .ifNoneMatch, handler: self.customer.show),
             APIRoute(
                 .patch, "/api/customers/:id", "Change a customer; If-Match guards against stale versions",
                 access: .permission(.customerWrite), body: "CustomerPatch", response: "Customer",
@@ -41,21 +41,14 @@ struct CustomerRoutes: Sendable {
             body: customer)
     }
 
-    @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
-        let id = try PathID<Customer>(call.context, entity: "customer").id
-        let customer = try await self.service.customer(id, by: call.caller)
-        return ConditionalRequest.answer(call.request, with: customer, version: customer.version)
+    private var customer: VersionedEntityRoutes<Customer> {
+        VersionedEntityRoutes(name: "customer") { [service] id, caller in try await service.customer(id, by: caller) }
     }
 
     @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
-        let id = try PathID<Customer>(call.context, entity: "customer").id
-        let body = try await JSONBody.decode(CustomerPatchBody.self, from: call.request)
-        let expected = try await ConditionalRequest.expectedVersion(call.request) {
-            try await self.service.customer(id, by: call.caller).version
+        try await self.customer.update(call, CustomerPatchBody.self) { id, body, expected in
+            try await self.service.updateCustomer(id, body.changes(expectedVersion: expected), by: call.caller)
         }
-        let customer = try await self.service.updateCustomer(
-            id, body.changes(expectedVersion: expected), by: call.caller)
-        return JSONResponse.make(headers: [.eTag: ETag.header(customer.version)], body: customer)
     }
 
     @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {

@@ -8,12 +8,9 @@ struct Me: JSONWritable {
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("permissions")
-        json.strings(self.permissions)
-        json.key("role")
-        json.string(self.role)
-        json.key("user")
-        json.string(self.user)
+        json.field("permissions", self.permissions)
+        json.field("role", self.role)
+        json.field("user", self.user)
         json.endObject()
     }
 }

@@ -18,7 +18,7 @@ struct TicketRoutes: Sendable {
                 body: "TicketCreate", response: "Ticket", handler: self.create),
             APIRoute(
                 .get, "/api/tickets/:id", "One ticket", access: .permission(.ticketRead), response: "Ticket",
-                preconditions: .ifNoneMatch, handler: self.show),
+                preconditions: .ifNoneMatch, handler: self.ticket.show),
             APIRoute(
                 .patch, "/api/tickets/:id", "Change a ticket; If-Match guards against stale versions",
                 access: .permission(.ticketUpdate), body: "TicketPatch", response: "Ticket", preconditions: .ifMatch,
@@ -51,21 +51,14 @@ struct TicketRoutes: Sendable {
             headers: [.location: "/api/tickets/\(ticket.id)", .eTag: ETag.header(ticket.version)], body: ticket)
     }
 
-    @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
-        let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let ticket = try await self.service.ticket(id, by: call.caller)
-        return ConditionalRequest.answer(call.request, with: ticket, version: ticket.version)
+    private var ticket: VersionedEntityRoutes<Ticket> {
+        VersionedEntityRoutes(name: "ticket") { [service] id, caller in try await service.ticket(id, by: caller) }
     }
 
     @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
-        let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let body = try await JSONBody.decode(TicketPatchBody.self, from: call.request)
-        let expected = try await ConditionalRequest.expectedVersion(call.request) {
-            try await self.service.ticket(id, by: call.caller).version
+        try await self.ticket.update(call, TicketPatchBody.self) { id, body, expected in
+            try await self.service.updateTicket(id, try body.changes(expectedVersion: expected), by: call.caller)
         }
-        let ticket = try await self.service.updateTicket(
-            id, try body.changes(expectedVersion: expected), by: call.caller)
-        return JSONResponse.make(headers: [.eTag: ETag.header(ticket.version)], body: ticket)
     }
 
     @Sendable func transitions(_ call: APIRoute.Call) async throws -> Response {

@@ -72,25 +72,19 @@ struct WhoAmI: Renderable {
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("display_name")
-        json.string(self.displayName)
-        json.key("role")
-        json.string(self.role)
+        json.field("display_name", self.displayName)
+        json.field("role", self.role)
         json.key("token")
         if let token = self.token {
             json.beginObject()
-            json.key("expires_at")
-            json.optional(token.expiresAt)
-            json.key("id")
-            json.value(token.id)
-            json.key("label")
-            json.string(token.label)
+            json.field("expires_at", token.expiresAt)
+            json.field("id", token.id)
+            json.field("label", token.label)
             json.endObject()
         } else {
             json.null()
         }
-        json.key("user")
-        json.string(self.user)
+        json.field("user", self.user)
         json.endObject()
     }
 }

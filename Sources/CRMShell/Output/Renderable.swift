@@ -71,11 +71,9 @@ struct SessionInfo: Renderable {
     func write(to json: inout JSONWriter) {
         json.beginObject()
         if let role = self.role {
-            json.key("role")
-            json.string(role)
+            json.field("role", role)
         }
-        json.key("user")
-        json.string(self.user)
+        json.field("user", self.user)
         json.endObject()
     }
 
@@ -95,8 +93,7 @@ struct Deletion: Renderable {
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("deleted")
-        json.string(self.deleted)
+        json.field("deleted", self.deleted)
         json.endObject()
     }
 }

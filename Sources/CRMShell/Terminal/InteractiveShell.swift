@@ -34,42 +34,26 @@ final class InteractiveShell {
             self.sink.write(error: "error: \(error)")
             return .usage
         }
-        self.session.confirm = { question in
-            guard case .line(let answer) = await editor.read(prompt: question) else { return false }
-            return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
-        }
-        self.session.readSecret = { prompt in
-            guard case .line(let secret) = await editor.readSecret(prompt: prompt) else { return nil }
-            return secret
-        }
+        self.session.askThrough(editor)
         await self.cache.refresh(from: self.session.service, as: self.session.caller)
         let banner = "crm \(CRM.configuration.version) — type 'help' for commands, Tab to complete, Ctrl-D to leave"
         // On the terminal, like the prompt: with stdout piped (`crm | tee log`) the log holds only results.
         editor.show((self.colors ? "\u{1B}[1m\(banner)\u{1B}[0m" : banner) + "\n")
-        // The text of a command continued over lines (an open quote), and the tokenizer that keeps its place in it.
-        var pending: String?
-        var tokenizer = Tokenizer()
+        var command = ContinuedCommand()
         while !self.session.exitRequested {
-            let prompt = pending == nil ? self.session.prompt : "...> "
+            let prompt = command.isContinuing ? "...> " : self.session.prompt
             switch await editor.read(prompt: prompt) {
-            case .endOfInput where pending != nil:
+            case .endOfInput where command.isContinuing:
                 // Ctrl-D at the continuation prompt abandons the unfinished command only.
                 editor.show("\n")
-                pending = nil
-                tokenizer = Tokenizer()
+                command.abandon()
             case .endOfInput:
                 editor.show("\n")
                 return .success
             case .interrupted:
-                pending = nil
-                tokenizer = Tokenizer()
+                command.abandon()
             case .line(let line):
-                let text = pending.map { $0 + "\n" + line } ?? line
-                guard case .complete(let words) = tokenizer.append(line) else {
-                    pending = text
-                    continue
-                }
-                pending = nil
+                guard case let (text, words)? = command.append(line) else { continue }
                 if let refusal = editor.record(text) {
                     self.sink.write(error: "error: history not saved: \(refusal)")
                 }

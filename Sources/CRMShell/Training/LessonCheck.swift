@@ -159,34 +159,40 @@ extension LessonCheck {
             case .session:
                 return self.matches(self.sessionValues(context), context)
             case .ticket:
-                let tickets: [Ticket]
-                if case .id(let id) = self.selection {
-                    tickets = [try await context.service.ticket(TicketID(id), by: context.reader)]
-                } else {
-                    tickets = try await Self.all { page in
-                        try await context.service.listTickets(TicketFilter(), page, by: context.reader)
-                    }
+                let tickets = try await self.selected { id in
+                    try await context.service.ticket(TicketID(id), by: context.reader)
+                } page: { page in
+                    try await context.service.listTickets(TicketFilter(), page, by: context.reader)
                 }
                 var matching = 0
                 for ticket in tickets {
                     if self.matches(try await self.values(of: ticket, context), context) { matching += 1 }
                 }
-                return self.selection == .none ? matching == 0 : matching > 0
+                return self.holds(matching: matching)
             case .customer:
-                let customers: [Customer]
-                if case .id(let id) = self.selection {
-                    customers = [try await context.service.customer(CustomerID(id), by: context.reader)]
-                } else {
-                    customers = try await Self.all { page in
-                        try await context.service.listCustomers(page, by: context.reader)
-                    }
+                let customers = try await self.selected { id in
+                    try await context.service.customer(CustomerID(id), by: context.reader)
+                } page: { page in
+                    try await context.service.listCustomers(page, by: context.reader)
                 }
-                let matching = customers.filter { self.matches(Self.values(of: $0), context) }.count
-                return self.selection == .none ? matching == 0 : matching > 0
+                return self.holds(matching: customers.filter { self.matches(Self.values(of: $0), context) }.count)
             }
         } catch {
             return false
         }
+    }
+
+    /// The records the check reads: the one its selection names by ID, else all of them, page by page.
+    private func selected<Item>(
+        one: (Int) async throws -> Item, page: (PageRequest) async throws -> Page<Item>
+    ) async throws -> [Item] {
+        if case .id(let id) = self.selection { return [try await one(id)] }
+        return try await Self.all(page)
+    }
+
+    /// The verdict from how many selected records match: none for `Selection.none`, at least one otherwise.
+    private func holds(matching: Int) -> Bool {
+        self.selection == .none ? matching == 0 : matching > 0
     }
 
     /// A field's value on one record.

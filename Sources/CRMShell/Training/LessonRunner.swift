@@ -26,51 +26,38 @@ struct LessonRunner {
             self.sink.write(error: "error: \(error)")
             return .usage
         }
-        let attach: (Session) -> Void = { session in
-            session.confirm = { question in
-                guard case .line(let answer) = await editor.read(prompt: question) else { return false }
-                return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
-            }
-            session.readSecret = { prompt in
-                guard case .line(let secret) = await editor.readSecret(prompt: prompt) else { return nil }
-                return secret
-            }
-        }
-        self.training.attach(attach)
+        self.training.attach { session in session.askThrough(editor) }
         self.training.begin()
-        var pending: String?
-        var tokenizer = Tokenizer()
+        var command = ContinuedCommand()
         while true {
             await cache.refresh(from: self.training.session.service, as: self.training.session.caller)
-            switch await editor.read(prompt: pending == nil ? self.training.prompt : "...> ") {
-            case .endOfInput where pending != nil:
+            switch await editor.read(prompt: command.isContinuing ? "...> " : self.training.prompt) {
+            case .endOfInput where command.isContinuing:
                 editor.show("\n")
-                pending = nil
-                tokenizer = Tokenizer()
+                command.abandon()
             case .endOfInput:
                 editor.show("\n")
                 _ = self.training.quit()
                 return .success
             case .interrupted:
-                pending = nil
-                tokenizer = Tokenizer()
+                command.abandon()
             case .line(let line):
-                if pending == nil, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+                if !command.isContinuing, Self.isMetaCommand(line) {
                     if try await self.training.meta(line) != .keepGoing { return .success }
                     continue
                 }
-                let text = pending.map { $0 + "\n" + line } ?? line
-                guard case .complete(let words) = tokenizer.append(line) else {
-                    pending = text
-                    continue
-                }
-                pending = nil
+                guard case let (text, words)? = command.append(line) else { continue }
                 _ = editor.record(text)
                 guard !words.isEmpty else { continue }
                 if try await self.training.command(words) != .keepGoing { return .success }
                 self.sink.flush()
             }
         }
+    }
+
+    /// Whether a line (between commands) is a meta-command such as `:hint`, not a crm command.
+    private static func isMetaCommand(_ line: String) -> Bool {
+        line.trimmingCharacters(in: .whitespaces).hasPrefix(":")
     }
 
     /// Tab after `:`: the meta-commands that start with what was typed.
@@ -88,8 +75,7 @@ struct LessonRunner {
     func runPiped() async throws(LessonError) -> ExitStatus {
         let input = InputLines(fileDescriptor: 0)
         self.training.begin()
-        var pending: String?
-        var tokenizer = Tokenizer()
+        var command = ContinuedCommand()
         var lineNumber = 0
         while true {
             lineNumber += 1
@@ -101,17 +87,12 @@ struct LessonRunner {
                 self.sink.write(error: "-:\(lineNumber): error: \(error)")
                 continue
             }
-            if pending == nil, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+            if !command.isContinuing, Self.isMetaCommand(line) {
                 if self.echo { self.sink.write(output: self.training.prompt + line + "\n") }
                 if try await self.training.meta(line) != .keepGoing { return .success }
                 continue
             }
-            let text = pending.map { $0 + "\n" + line } ?? line
-            guard case .complete(let words) = tokenizer.append(line) else {
-                pending = text
-                continue
-            }
-            pending = nil
+            guard case let (text, words)? = command.append(line) else { continue }
             guard !words.isEmpty else { continue }
             if self.echo {
                 self.sink.write(output: Echo.line(for: text, words: words.map(\.text), prompt: self.training.prompt))

@@ -1,0 +1,41 @@
+import CRMDomain
+import Hummingbird
+
+/// An entity whose `version` the API sends as its `ETag` and checks against `If-Match`.
+protocol VersionedEntity: JSONWritable, Sendable {
+    var version: Int { get }
+}
+
+extension Customer: VersionedEntity {}
+extension Ticket: VersionedEntity {}
+
+/// What `GET` and `PATCH` on `/api/customers/{id}` and `/api/tickets/{id}` share: the ID from the path, a
+/// conditional read answered from `If-None-Match`, and an update guarded by `If-Match`.
+struct VersionedEntityRoutes<Entity: VersionedEntity>: Sendable {
+    /// The entity's name in a `notFound` error, e.g. `ticket`.
+    let name: String
+    /// Reads one entity as the caller may see it.
+    let read: @Sendable (Identifier<Entity>, Caller) async throws -> Entity
+
+    /// `GET …/{id}`: the entity with its `ETag`, or `304 Not Modified` when `If-None-Match` names its version.
+    @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
+        let id = try PathID<Entity>(call.context, entity: self.name).id
+        let entity = try await self.read(id, call.caller)
+        return ConditionalRequest.answer(call.request, with: entity, version: entity.version)
+    }
+
+    /// `PATCH …/{id}`: decodes `Body`, takes the version `If-Match` expects (reading the current one only when
+    /// the header lists several), lets `apply` make the one service call, and answers the result with its `ETag`.
+    func update<Body: JSONBodyDecodable>(
+        _ call: APIRoute.Call, _ body: Body.Type,
+        apply: (Identifier<Entity>, Body, _ expectedVersion: Int?) async throws -> Entity
+    ) async throws -> Response {
+        let id = try PathID<Entity>(call.context, entity: self.name).id
+        let body = try await JSONBody.decode(Body.self, from: call.request)
+        let expected = try await ConditionalRequest.expectedVersion(call.request) {
+            try await self.read(id, call.caller).version
+        }
+        let entity = try await apply(id, body, expected)
+        return JSONResponse.make(headers: [.eTag: ETag.header(entity.version)], body: entity)
+    }
+}
