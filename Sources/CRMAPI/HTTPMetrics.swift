@@ -67,7 +67,7 @@ final class HTTPMetrics: Sendable {
     /// `snapshot` as they are now.
     func exposition(_ snapshot: MonitoringSnapshot) -> [UInt8] {
         if let pool = snapshot.connectionPool {
-            CoreMetrics.Gauge(label: Self.poolOpen, factory: self.factory).record(pool.open)
+            if let open = pool.open { CoreMetrics.Gauge(label: Self.poolOpen, factory: self.factory).record(open) }
             CoreMetrics.Gauge(label: Self.poolInUse, factory: self.factory).record(pool.inUse)
             CoreMetrics.Gauge(label: Self.poolWaiting, factory: self.factory).record(pool.waiting)
         }

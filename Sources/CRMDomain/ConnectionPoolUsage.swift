@@ -1,13 +1,14 @@
 /// How busy a store's connection pool is at one instant, for monitoring (`GET /metrics`).
 public struct ConnectionPoolUsage: Hashable, Sendable {
-    /// Connections open to the database, idle or not.
-    public var open: Int
+    /// Connections open to the database, idle or not; nil where the pool does not tell (postgres-nio keeps its
+    /// count private).
+    public var open: Int?
     /// Connections running a query or transaction now.
     public var inUse: Int
     /// Requests waiting for a connection to become free.
     public var waiting: Int
 
-    public init(open: Int, inUse: Int, waiting: Int) {
+    public init(open: Int?, inUse: Int, waiting: Int) {
         self.open = open
         self.inUse = inUse
         self.waiting = waiting
