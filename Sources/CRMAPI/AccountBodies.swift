@@ -38,11 +38,9 @@ struct UserPatchBody: JSONBodyDecodable {
 }
 
 /// `POST /api/tokens`.
-struct TokenCreateBody: JSONBodyDecodable {
-    let input: NewToken
-
+extension NewToken: JSONBodyDecodable {
     init(_ fields: JSONFields) throws(CRMError) {
-        self.input = NewToken(
+        self.init(
             user: try fields.optionalString("user"), label: try fields.optionalString("label"),
             expires: try fields.optionalString("expires"))
     }

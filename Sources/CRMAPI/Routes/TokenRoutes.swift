@@ -32,8 +32,8 @@ struct TokenRoutes: Sendable {
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let body = try await JSONBody.decode(TokenCreateBody.self, from: call.request)
-        let issued = try await self.service.createToken(body.input, by: call.caller)
+        let input = try await JSONBody.decode(NewToken.self, from: call.request)
+        let issued = try await self.service.createToken(input, by: call.caller)
         return JSONResponse.make(status: .created, headers: [.location: "/api/tokens/\(issued.token.id)"], body: issued)
     }
 
