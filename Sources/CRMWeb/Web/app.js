@@ -15,7 +15,7 @@
     tab: 'tickets',
     tickets: { filter: {}, offset: 0, seen: '' },
     ticket: null,
-    customers: { offset: 0, seen: '' },
+    customers: { filter: {}, offset: 0, seen: '' },
     customer: null,
     notes: null,
     audit: { filter: {}, offset: 0, seen: '' },
@@ -123,6 +123,28 @@
       el('button', { type: 'button', 'data-key': 'prev', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE)) }, 'Previous'),
       el('span', {}, known ? `${range} of ${total}` : range),
       el('button', { type: 'button', 'data-key': 'next', disabled: known ? to >= total : count < PAGE, onclick: () => go(offset + PAGE) }, 'Next'));
+  }
+
+  // A paged list view ({filter, offset, seen}): shows the page at `view.offset` in the element `listId`, unless
+  // the answer is the one already shown; its pager moves the offset and calls `reload`.
+  async function loadPage(view, path, listId, headings, optional, row, reload) {
+    const answer = await api('GET', path + '?' + queryString(view.filter, view.offset));
+    const seen = answer.text + '|' + answer.total;
+    if (seen === view.seen) return;
+    view.seen = seen;
+    replaceKeepingFocus($(listId),
+      table(headings, answer.data.map(row), optional),
+      pager(view.offset, answer.data.length, answer.total, (offset) => {
+        view.offset = offset;
+        act(reload);
+      }));
+  }
+
+  // Shows a list view from its first page with a new filter.
+  function setFilter(view, filter) {
+    view.filter = filter;
+    view.offset = 0;
+    view.seen = '';
   }
 
   function fields(dl, pairs) {
@@ -312,26 +334,17 @@
   // ---- tickets ----
 
   async function loadTicketList() {
-    const answer = await api('GET', '/api/tickets?' + queryString(state.tickets.filter, state.tickets.offset));
-    const seen = answer.text + '|' + answer.total;
-    if (seen === state.tickets.seen) return;
-    state.tickets.seen = seen;
-    const rows = answer.data.map((t) => el('tr', {},
-      el('td', {}, String(t.id)),
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'ticket-' + t.id, onclick: () => act(() => openTicket(t.id)) }, t.subject)),
-      cells([t.status, t.priority, show(t.assignee), String(t.customer_id), t.tags.join(' ')], [2, 3, 4])));
-    replaceKeepingFocus($('ticket-list'),
-      table(['ID', 'Subject', 'Status', 'Priority', 'Assignee', 'Customer', 'Tags'], rows, [4, 5, 6]),
-      pager(state.tickets.offset, answer.data.length, answer.total, (offset) => {
-        state.tickets.offset = offset;
-        act(loadTicketList);
-      }));
+    await loadPage(state.tickets, '/api/tickets', 'ticket-list',
+      ['ID', 'Subject', 'Status', 'Priority', 'Assignee', 'Customer', 'Tags'], [4, 5, 6],
+      (t) => el('tr', {},
+        el('td', {}, String(t.id)),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'ticket-' + t.id, onclick: () => act(() => openTicket(t.id)) }, t.subject)),
+        cells([t.status, t.priority, show(t.assignee), String(t.customer_id), t.tags.join(' ')], [2, 3, 4])),
+      loadTicketList);
   }
 
   onSubmit('ticket-filters', async (form) => {
-    state.tickets.filter = formValues(form);
-    state.tickets.offset = 0;
-    state.tickets.seen = '';
+    setFilter(state.tickets, formValues(form));
     await loadTicketList();
   });
 
@@ -495,20 +508,12 @@
   // ---- customers ----
 
   async function loadCustomerList() {
-    const answer = await api('GET', `/api/customers?limit=${PAGE}&offset=${state.customers.offset}`);
-    const seen = answer.text + '|' + answer.total;
-    if (seen === state.customers.seen) return;
-    state.customers.seen = seen;
-    const rows = answer.data.map((c) => el('tr', {},
-      el('td', {}, String(c.id)),
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'customer-' + c.id, onclick: () => act(() => openCustomer(c.id)) }, c.name)),
-      cells([c.email, show(c.company)], [1])));
-    replaceKeepingFocus($('customer-list'),
-      table(['ID', 'Name', 'Email', 'Company'], rows, [3]),
-      pager(state.customers.offset, answer.data.length, answer.total, (offset) => {
-        state.customers.offset = offset;
-        act(loadCustomerList);
-      }));
+    await loadPage(state.customers, '/api/customers', 'customer-list', ['ID', 'Name', 'Email', 'Company'], [3],
+      (c) => el('tr', {},
+        el('td', {}, String(c.id)),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'customer-' + c.id, onclick: () => act(() => openCustomer(c.id)) }, c.name)),
+        cells([c.email, show(c.company)], [1])),
+      loadCustomerList);
   }
 
   onSubmit('customer-lookup', (form) => openCustomer(form.elements.id.value));
@@ -583,9 +588,7 @@
     const filters = $('ticket-filters');
     filters.reset();
     filters.elements.customer_id.value = String(state.customer.id);
-    state.tickets.filter = formValues(filters);
-    state.tickets.offset = 0;
-    state.tickets.seen = '';
+    setFilter(state.tickets, formValues(filters));
     showTab('tickets');
     filters.elements.customer_id.focus();
   });
@@ -632,25 +635,15 @@
   // ---- audit ----
 
   async function loadAudit() {
-    const answer = await api('GET', '/api/audit?' + queryString(state.audit.filter, state.audit.offset));
-    const seen = answer.text + '|' + answer.total;
-    if (seen === state.audit.seen) return;
-    state.audit.seen = seen;
-    const rows = answer.data.map((e) => el('tr', {},
-      cells([String(e.id), e.at, e.actor, e.action, e.entity], [1]), el('td', {}, describeChanges(e.changes)),
-      el('td', { class: 'optional' }, e.via)));
-    replaceKeepingFocus($('audit-list'),
-      table(['ID', 'At', 'Actor', 'Action', 'Entity', 'Changes', 'Via'], rows, [1, 6]),
-      pager(state.audit.offset, answer.data.length, answer.total, (offset) => {
-        state.audit.offset = offset;
-        act(loadAudit);
-      }));
+    await loadPage(state.audit, '/api/audit', 'audit-list', ['ID', 'At', 'Actor', 'Action', 'Entity', 'Changes', 'Via'], [1, 6],
+      (e) => el('tr', {},
+        cells([String(e.id), e.at, e.actor, e.action, e.entity], [1]), el('td', {}, describeChanges(e.changes)),
+        el('td', { class: 'optional' }, e.via)),
+      loadAudit);
   }
 
   onSubmit('audit-filters', async (form) => {
-    state.audit.filter = formValues(form);
-    state.audit.offset = 0;
-    state.audit.seen = '';
+    setFilter(state.audit, formValues(form));
     await loadAudit();
   });
 
