@@ -29,7 +29,7 @@ struct CustomerRoutes: Sendable {
 
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
         let page = try await self.service.listCustomers(try QueryParameters(call.request).page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {

@@ -28,7 +28,7 @@ struct TokenRoutes: Sendable {
         let query = QueryParameters(call.request)
         let page = try await self.service.listTokens(
             user: query.value("user"), all: try query.flag("all"), try query.page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
