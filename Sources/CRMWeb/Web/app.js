@@ -140,6 +140,54 @@
       }));
   }
 
+  // A list view without paging ({seen}): shows the rows `path` answers in the element `listId`, unless the
+  // answer is the one already shown.
+  async function loadTable(view, path, listId, headings, optional, row) {
+    const answer = await api('GET', path);
+    if (answer.text === view.seen) return;
+    view.seen = answer.text;
+    replaceKeepingFocus($(listId), table(headings, answer.data.map(row), optional));
+  }
+
+  // The fields of an edit form whose value differs from `base`; in the `nullable` ones an empty field means null.
+  function changedFields(values, base, names, nullable = []) {
+    const body = {};
+    for (const name of names) {
+      const before = base[name] === null ? '' : base[name];
+      if (values[name] !== before) body[name] = nullable.includes(name) && values[name] === '' ? null : values[name];
+    }
+    return body;
+  }
+
+  // Saves the changed fields (`body`) of an edit form with If-Match; a stale version (412) is explained with
+  // `stale`. Either way the form is no longer dirty and `reload` shows the current record.
+  async function saveEdit(form, path, body, version, saved, stale, reload) {
+    if (!Object.keys(body).length) {
+      say('Nothing to save: no field was changed.');
+      return;
+    }
+    try {
+      say(saved((await api('PATCH', path, { body, ifMatch: version })).data));
+    } catch (error) {
+      if (error.status !== 412) throw error;
+      say(`${error.message}. ${stale}`, true);
+    } finally {
+      form.dataset.dirty = '';
+      await reload();
+    }
+  }
+
+  // Creates `body` with POST `path`, empties the form, says `created(record)` and shows the list view afresh
+  // with `reload`; returns the new record.
+  async function createFrom(form, path, body, created, view, reload) {
+    const record = (await api('POST', path, { body })).data;
+    form.reset();
+    say(created(record));
+    view.seen = '';
+    await reload();
+    return record;
+  }
+
   // Shows a list view from its first page with a new filter.
   function setFilter(view, filter) {
     view.filter = filter;
@@ -455,34 +503,21 @@
   onSubmit('ticket-edit', async (form) => {
     const base = state.ticket.base;
     const values = formValues(form);
-    const body = {};
-    if (values.status !== base.status) body.status = values.status;
-    if (values.priority !== base.priority) body.priority = values.priority;
-    if (values.assignee !== (base.assignee === null ? '' : base.assignee)) {
-      body.assignee = values.assignee === '' ? null : values.assignee;
-    }
+    const body = changedFields(values, base, ['status', 'priority', 'assignee'], ['assignee']);
     const tags = words(values.tags);
     const added = tags.filter((t) => !base.tags.includes(t));
     const removed = base.tags.filter((t) => !tags.includes(t));
     if (added.length) body.add_tags = added;
     if (removed.length) body.remove_tags = removed;
-    if (!Object.keys(body).length) {
-      say('Nothing to save: no field was changed.');
-      return;
-    }
-    try {
-      const saved = (await api('PATCH', `/api/tickets/${base.id}`, { body, ifMatch: base.version })).data;
-      say(`Ticket #${saved.id} saved (version ${saved.version}).`);
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      say(`${error.message}. Ticket #${base.id} was changed elsewhere after you loaded it, so your change was not ` +
-        'saved. The form now shows the current ticket; make your change again.', true);
-    } finally {
-      form.dataset.dirty = '';
-      state.ticket.seen = '';
-      state.tickets.seen = '';
-      await loadTicket();
-    }
+    await saveEdit(form, `/api/tickets/${base.id}`, body, base.version,
+      (saved) => `Ticket #${saved.id} saved (version ${saved.version}).`,
+      `Ticket #${base.id} was changed elsewhere after you loaded it, so your change was not saved. The form now ` +
+        'shows the current ticket; make your change again.',
+      async () => {
+        state.ticket.seen = '';
+        state.tickets.seen = '';
+        await loadTicket();
+      });
   });
 
   onSubmit('ticket-note', async (form) => {
@@ -497,11 +532,7 @@
     const body = { customer_id: values.customer_id, subject: values.subject, description: values.description,
       priority: values.priority, tags: words(values.tags) };
     if (values.assignee !== '') body.assignee = values.assignee;
-    const ticket = (await api('POST', '/api/tickets', { body })).data;
-    form.reset();
-    say(`Ticket #${ticket.id} created.`);
-    state.tickets.seen = '';
-    await loadTicketList();
+    const ticket = await createFrom(form, '/api/tickets', body, (t) => `Ticket #${t.id} created.`, state.tickets, loadTicketList);
     await openTicket(ticket.id);
   });
 
@@ -559,29 +590,17 @@
 
   onSubmit('customer-edit', async (form) => {
     const base = state.customer.base;
-    const values = formValues(form);
-    const body = {};
-    if (values.name !== base.name) body.name = values.name;
-    if (values.email !== base.email) body.email = values.email;
-    if (values.company !== (base.company === null ? '' : base.company)) body.company = values.company === '' ? null : values.company;
-    if (!Object.keys(body).length) {
-      say('Nothing to save: no field was changed.');
-      return;
-    }
-    try {
-      const saved = (await api('PATCH', `/api/customers/${base.id}`, { body, ifMatch: base.version })).data;
-      say(`Customer #${saved.id} saved.`);
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      say(`${error.message}. Customer #${base.id} was changed elsewhere after you loaded it, so your change was ` +
-        'not saved. The form now shows the current customer.', true);
-    } finally {
-      form.dataset.dirty = '';
-      state.customer.seen = '';
-      state.customers.seen = '';
-      await loadCustomer();
-      await loadCustomerList();
-    }
+    const body = changedFields(formValues(form), base, ['name', 'email', 'company'], ['company']);
+    await saveEdit(form, `/api/customers/${base.id}`, body, base.version,
+      (saved) => `Customer #${saved.id} saved.`,
+      `Customer #${base.id} was changed elsewhere after you loaded it, so your change was not saved. The form now ` +
+        'shows the current customer.',
+      async () => {
+        state.customer.seen = '';
+        state.customers.seen = '';
+        await loadCustomer();
+        await loadCustomerList();
+      });
   });
 
   $('customer-tickets').addEventListener('click', () => {
@@ -597,11 +616,8 @@
     const values = formValues(form);
     const body = { name: values.name, email: values.email };
     if (values.company !== '') body.company = values.company;
-    const customer = (await api('POST', '/api/customers', { body })).data;
-    form.reset();
-    say(`Customer #${customer.id} created.`);
-    state.customers.seen = '';
-    await loadCustomerList();
+    const customer = await createFrom(form, '/api/customers', body, (c) => `Customer #${c.id} created.`, state.customers,
+      loadCustomerList);
     await openCustomer(customer.id);
   });
 
@@ -650,13 +666,10 @@
   // ---- users (admin) ----
 
   async function loadUsers() {
-    const answer = await api('GET', '/api/users');
-    if (answer.text === state.users.seen) return;
-    state.users.seen = answer.text;
-    const rows = answer.data.map((u) => el('tr', {},
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'user-' + u.name, onclick: () => editUser(u) }, u.name)),
-      cells([show(u.display_name), u.role, u.disabled ? 'disabled' : 'active', show(u.created_at)], [3])));
-    replaceKeepingFocus($('user-list'), table(['Name', 'Display name', 'Role', 'State', 'Created'], rows, [4]));
+    await loadTable(state.users, '/api/users', 'user-list', ['Name', 'Display name', 'Role', 'State', 'Created'], [4],
+      (u) => el('tr', {},
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'user-' + u.name, onclick: () => editUser(u) }, u.name)),
+        cells([show(u.display_name), u.role, u.disabled ? 'disabled' : 'active', show(u.created_at)], [3])));
   }
 
   function editUser(user) {
@@ -684,24 +697,17 @@
     const values = formValues(form);
     const body = { name: values.name, role: values.role };
     if (values.display_name !== '') body.display_name = values.display_name;
-    const user = (await api('POST', '/api/users', { body })).data;
-    form.reset();
-    say(`User ${user.name} created.`);
-    state.users.seen = '';
-    await loadUsers();
+    await createFrom(form, '/api/users', body, (u) => `User ${u.name} created.`, state.users, loadUsers);
   });
 
   // ---- tokens (admin) ----
 
   async function loadTokens() {
-    const answer = await api('GET', '/api/tokens?all=true');
-    if (answer.text === state.tokens.seen) return;
-    state.tokens.seen = answer.text;
-    const rows = answer.data.map((t) => el('tr', {},
-      cells([String(t.id), t.user, show(t.label), show(t.expires_at), show(t.last_used_at), show(t.revoked_at)], [3, 4]),
-      el('td', {}, t.revoked_at ? '' : el('button', { type: 'button', 'data-key': 'revoke-' + t.id, onclick: () => act(() => revokeToken(t)) }, 'Revoke'))));
-    replaceKeepingFocus($('token-list'),
-      table(['ID', 'User', 'Label', 'Expires', 'Last used', 'Revoked', ''], rows, [3, 4]));
+    await loadTable(state.tokens, '/api/tokens?all=true', 'token-list',
+      ['ID', 'User', 'Label', 'Expires', 'Last used', 'Revoked', ''], [3, 4],
+      (t) => el('tr', {},
+        cells([String(t.id), t.user, show(t.label), show(t.expires_at), show(t.last_used_at), show(t.revoked_at)], [3, 4]),
+        el('td', {}, t.revoked_at ? '' : el('button', { type: 'button', 'data-key': 'revoke-' + t.id, onclick: () => act(() => revokeToken(t)) }, 'Revoke'))));
   }
 
   async function revokeToken(token) {
