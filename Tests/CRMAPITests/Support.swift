@@ -556,9 +556,12 @@ final class CRMProcess: @unchecked Sendable {
     }
 
     /// Waits (blocking) up to `timeout` for the process to exit; its status, or nil if it is still running.
+    /// Once it has exited, its output is read to the end, so `stdout.text` holds all it wrote.
     func waitForExit(timeout: TimeInterval = 60) -> Int32? {
         guard self.exited.wait(timeout: .now() + timeout) == .success else { return nil }
         self.exited.signal()
+        _ = self.stdout.waitForEnd(timeout: 10)
+        _ = self.stderr.waitForEnd(timeout: 10)
         return self.process.terminationStatus
     }
 
