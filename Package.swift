@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -48,11 +51,21 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
             name: "CRMSQLite",
             dependencies: ["CRMDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "CRMPostgres",
+            dependencies: [
+                "CRMDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .systemLibrary(
             name: "CLibEdit",
@@ -67,6 +80,7 @@ let package = Package(
                 "CRMAPI",
                 "CRMMemoryStore",
                 "CRMSQLite",
+                "CRMPostgres",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -87,6 +101,14 @@ let package = Package(
             dependencies: [
                 "CRMSQLite", "CRMDomain", "CRMMemoryStore", "CRMShell", "CRMMain", "CRMStoreContract", "CRMTestSupport",
             ]),
+        .testTarget(
+            name: "CRMPostgresTests",
+            dependencies: [
+                "CRMPostgres", "CRMDomain", "CRMMemoryStore", "CRMShell", "CRMMain", "CRMStoreContract", "CRMTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CRMAPITests",
             dependencies: [

@@ -15,6 +15,8 @@ import threading
 import time
 import urllib.request
 
+import postgres_bench
+
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir(), "CRM_NOW": "2025-01-06T09:00:00Z"}
 TIMEOUT = 600
 
@@ -212,6 +214,8 @@ def main():
                 f"{page:.3f} ms", page < 1)
         finally:
             server.stop()
+
+        postgres_bench.run(binary, args.quick, folder, row)
 
     width = [max(len(str(r[i])) for r in rows + [("budget check", "budget", "measured", "result")]) for i in range(4)]
     for r in [("budget check", "budget", "measured", "result")] + rows:

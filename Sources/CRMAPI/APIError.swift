@@ -26,6 +26,7 @@ struct APIError: Error {
             self.allowed = allowed.map(\.rawValue)
         case .conflict(_, .staleVersion): self.status = .preconditionFailed
         case .conflict(_, .hasDependants), .conflict(_, .alreadyExists): self.status = .conflict
+        case .unavailable: self.status = .serviceUnavailable
         }
     }
 

@@ -12,6 +12,9 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
     case conflict(entity: String, reason: ConflictReason)
     /// The token matched no user.
     case unauthenticated
+    /// The store cannot be reached (its database is down or restarting); nothing changed that the caller can't see
+    /// by reading again, and the same request may succeed later. `reason` never holds a password.
+    case unavailable(reason: String)
 
     /// The stable machine-readable code (`not_found`, `forbidden`, ...).
     public var code: String {
@@ -22,6 +25,7 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidTransition: "invalid_transition"
         case .conflict: "conflict"
         case .unauthenticated: "unauthenticated"
+        case .unavailable: "unavailable"
         }
     }
 
@@ -47,6 +51,8 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
             "\(entity) already exists"
         case .unauthenticated:
             "invalid token"
+        case .unavailable(let reason):
+            "the database is unavailable (\(reason)); try again later"
         }
     }
 }

@@ -77,7 +77,7 @@ public struct CRM: AsyncParsableCommand {
             StandardStreams().write(error: "error: unknown format '\(self.format)' (one of table, json, csv, tsv)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        let startup = try Startup(store: self.store)
+        let startup = try await Startup(store: self.store)
         let (environment, streams, service) = (startup.environment, startup.streams, startup.service)
         defer { streams.flush() }
         let session = Session(service: service, format: format)

@@ -1,16 +1,27 @@
 import ArgumentParser
 import CRMDomain
 import CRMMemoryStore
+import CRMPostgres
 import CRMSQLite
 import Foundation
 
 /// Options every mode shares: where the data lives.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "Store data in this SQLite file (default: in memory, seeded).")
+    @Option(
+        name: .customLong("db"),
+        help: """
+            Store data in this SQLite file, or in the PostgreSQL database of a postgres:// URL (default: \
+            CRM_DATABASE_URL, else in memory, seeded).
+            """)
     var database: String?
 
+    /// Where the data lives: `--db`, else `CRM_DATABASE_URL`, else nil (in memory).
+    func location(environment: [String: String]) -> String? {
+        self.database ?? environment["CRM_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The service over the chosen store, configured from the environment (and `.env`).
-    func makeService(environment: [String: String]) throws(ShellError) -> CRMService {
+    func makeService(environment: [String: String]) async throws(ShellError) -> CRMService {
         let settings: CRMSettings
         do {
             settings = try CRMSettings(environment: environment)
@@ -18,7 +29,15 @@ struct StoreOptions: ParsableArguments {
             throw .usage(error.description)
         }
         let store: any CRMStore
-        if let path = self.database {
+        let location = self.location(environment: environment)
+        if let location, PostgresURL.isPostgres(location) {
+            do {
+                let url = try PostgresURL(parsing: location, defaultUser: environment["USER"] ?? "postgres")
+                store = try await PostgresCRMStore.open(url: url, seed: settings.seed, seededAt: settings.seedTime)
+            } catch {
+                throw .failed(error.description)
+            }
+        } else if let path = location {
             do {
                 store = try SQLiteCRMStore(path: path, seed: settings.seed, seededAt: settings.seedTime)
             } catch {
@@ -39,10 +58,10 @@ struct Startup {
     let service: CRMService
 
     /// Reads the environment and opens the store; a failure is reported on stderr and thrown as its exit code.
-    init(store: StoreOptions) throws(ExitCode) {
+    init(store: StoreOptions) async throws(ExitCode) {
         self.environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
         do {
-            self.service = try store.makeService(environment: self.environment)
+            self.service = try await store.makeService(environment: self.environment)
         } catch {
             throw Self.exit(reporting: error, on: self.streams)
         }

@@ -28,7 +28,7 @@ public enum ExitStatus: Int32, Sendable {
         case let error as CRMError:
             switch error {
             case .forbidden, .unauthenticated: self = .denied
-            case .notFound, .validation, .invalidTransition, .conflict: self = .failure
+            case .notFound, .validation, .invalidTransition, .conflict, .unavailable: self = .failure
             }
         case let error as ShellError:
             switch error {

@@ -1,0 +1,47 @@
+import CRMDomain
+import CRMMemoryStore
+import CRMPostgres
+import CRMShell
+import CRMTestSupport
+import Foundation
+import Testing
+
+/// The differential test of the SQLite store (CRMSQLiteTests), on PostgreSQL: the same random command lines, run
+/// through the shell against the in-memory store and against a PostgreSQL database (each with its own stepping
+/// clock from the same start), print byte-identical output, errors and statuses, line by line: searches in every
+/// script, paging and totals, IDs, versions and refusals included.
+@Suite("Differential: in-memory and PostgreSQL stores answer alike", .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(3)))
+struct PostgresDifferentialTests {
+    /// `CRM_DIFFERENTIAL_SEED` replays another run; every failure prints the seed.
+    static let seed: UInt64 = ProcessInfo.processInfo.environment["CRM_DIFFERENTIAL_SEED"].flatMap { UInt64($0) }
+        ?? 20_251_206
+
+    @Test("10,000 random command lines give the same output on both stores")
+    func sameAnswers() async throws {
+        let generator = CommandLineGenerator(seed: Self.seed)
+        let lines = ["login admin123"] + (1..<10_000).map { _ in generator.next() }
+        let memory = Self.runner(InMemoryCRMStore(seed: .demo(), seededAt: t0))
+        let postgres = Self.runner(try await freshStore())
+        var differences = 0
+        for (number, line) in lines.enumerated() {
+            let expected = await memory.run(line)
+            let actual = await postgres.run(line)
+            guard expected != actual else { continue }
+            differences += 1
+            if differences <= 3 {
+                Issue.record(
+                    """
+                    seed \(Self.seed), line \(number + 1): \(line.debugDescription)
+                    memory: \(expected.status) \(expected.error.debugDescription) \(expected.output.debugDescription)
+                    postgres: \(actual.status) \(actual.error.debugDescription) \(actual.output.debugDescription)
+                    """)
+            }
+        }
+        #expect(differences == 0, "seed \(Self.seed): \(differences) of \(lines.count) lines differ")
+    }
+
+    static func runner(_ store: any CRMStore) -> CommandRunner {
+        CommandRunner(session: Session(service: CRMService(store: store, clock: SteppingClock(start: t0))))
+    }
+}

@@ -1,0 +1,141 @@
+import CRMDomain
+import CRMPostgres
+import CRMTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// DESIGN §4: while the database is unreachable, calls fail with `unavailable` (HTTP 503) and succeed again when it
+/// returns, with no restart; a transaction in flight when the server dies is wholly there or wholly absent. Each
+/// test stops a cluster of its own, never the shared one the other tests use.
+@Suite("PostgreSQL outages", .serialized, .enabled(if: TestServer.enabled, TestServer.skipped),
+    .timeLimit(.minutes(2)))
+struct PostgresOutageTests {
+    /// Runs `body` with a cluster of its own, removed afterwards whatever happens.
+    func withOwnCluster(_ body: (OwnCluster, PostgresURL) async throws -> Void) async throws {
+        let cluster = try await OwnCluster.start()
+        do {
+            var url = try await TestServer.freshDatabase(on: cluster.url)
+            url.connectTimeout = .seconds(2)
+            try await body(cluster, url)
+        } catch {
+            await cluster.remove()
+            throw error
+        }
+        await cluster.remove()
+    }
+
+    /// Retries `body` until it stops throwing `unavailable` (the pool reconnecting), for up to `limit`.
+    func eventually<T>(_ limit: Duration = .seconds(60), _ body: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do {
+                return try await body()
+            } catch CRMError.unavailable where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    @Test("server stopped: reads and writes fail with unavailable within seconds; restarted: they succeed again")
+    func storeOutage() async throws {
+        try await self.withOwnCluster { cluster, url in
+            let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
+            let service = CRMService(store: store, clock: SteppingClock(start: t0))
+            let agent = try await service.login(token: "agent123", via: .shell)
+            _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Before"), by: agent)
+            try await cluster.stop()
+            for attempt in 0..<3 {
+                let started = ContinuousClock.now
+                await #expect(throws: CRMError.self, "attempt \(attempt)") {
+                    _ = try await service.ticket(TicketID(1), by: agent)
+                }
+                await #expect {
+                    _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "During"), by: agent)
+                } throws: { error in
+                    if case CRMError.unavailable = error { return true }
+                    return false
+                }
+                #expect(ContinuousClock.now - started < .seconds(6))
+            }
+            try await cluster.restart()
+            let ticket = try await self.eventually { try await service.ticket(TicketID(1), by: agent) }
+            #expect(ticket.subject == "Before")
+            let after = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "After"), by: agent)
+            #expect(after.id == TicketID(2), "no ID was used by the creates refused during the outage")
+            await store.close()
+        }
+    }
+
+    @Test("crm serve answers 503 while PostgreSQL restarts and 200 after, without a restart of its own")
+    func serveOutage() async throws {
+        try await self.withOwnCluster { cluster, url in
+            let server = try ServeProcess(["--db", url.withPassword])
+            defer { server.stop() }
+            #expect(try await HTTP.send(port: server.port, "GET", "/api/customers/1", token: "agent123").status == 200)
+            try await cluster.stop()
+            let started = ContinuousClock.now
+            let during = try await HTTP.send(port: server.port, "GET", "/api/customers/1", token: "agent123")
+            #expect(during.status == 503, "\(during.body)")
+            #expect((during.json["error"] as? [String: Any])?["code"] as? String == "unavailable")
+            #expect(ContinuousClock.now - started < .seconds(6))
+            let create = try await HTTP.send(
+                port: server.port, "POST", "/api/tickets", token: "agent123", json: #"{"customer_id": 1, "subject": "x"}"#)
+            #expect(create.status == 503)
+            try await cluster.restart()
+            let deadline = ContinuousClock.now + .seconds(60)
+            var status = 0
+            while ContinuousClock.now < deadline {
+                status = try await HTTP.send(port: server.port, "GET", "/api/customers/1", token: "agent123").status
+                if status == 200 { break }
+                #expect(status == 503)
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(status == 200)
+            #expect(server.process.isRunning)
+        }
+    }
+
+    @Test("transactions in flight when the server is killed are wholly there or wholly absent")
+    func killedMidTransaction() async throws {
+        try await self.withOwnCluster { cluster, url in
+            let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
+            let service = CRMService(store: store, clock: SteppingClock(start: t0))
+            let agent = try await service.login(token: "agent123", via: .shell)
+            let acknowledged = Shared<[TicketID]>([])
+            let finished = Shared(0)
+            // Unstructured writers, so that one never told of the outage fails this test instead of hanging it.
+            for writer in 0..<8 {
+                Task {
+                    defer { finished.value.withLock { $0 += 1 } }
+                    for n in 0..<10_000 {
+                        do {
+                            let ticket = try await service.createTicket(
+                                NewTicket(customerID: CustomerID(1), subject: "w\(writer) n\(n)", tags: ["load"]), by: agent)
+                            acknowledged.value.withLock { $0.append(ticket.id) }
+                        } catch {
+                            return
+                        }
+                    }
+                }
+            }
+            while acknowledged.value.withLock({ $0.count }) < 200 { try await Task.sleep(for: .milliseconds(10)) }
+            try await cluster.stop(immediately: true)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while finished.value.withLock({ $0 }) < 8 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(finished.value.withLock { $0 } == 8, "every writer was told of the outage within 20 s")
+            await store.close()
+            try await cluster.restart()
+            let tickets = Set(try await TestServer.query("SELECT id FROM tickets", on: url).map { $0[0]! })
+            let created = Set(
+                try await TestServer.query("SELECT substr(entity, 8) FROM audit_events WHERE action = 'ticket.create'", on: url)
+                    .map { $0[0]! })
+            #expect(tickets == created, "every stored ticket has its audit event, and every event its ticket")
+            #expect(Set(acknowledged.value.withLock { $0 }.map { String($0.rawValue) }).isSubset(of: tickets))
+            let counted = try await TestServer.query("SELECT sum(tickets)::bigint FROM ticket_counts", on: url)
+            #expect(counted == [[String(tickets.count)]])
+        }
+    }
+}
