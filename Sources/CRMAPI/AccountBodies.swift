@@ -1,48 +1,32 @@
 import CRMDomain
 import Hummingbird
 
-/// `POST /api/users`.
-struct UserCreateBody: JSONBodyDecodable {
-    let name: String
-    let role: String
-    let displayName: String?
-
+/// `POST /api/users`: every field is read before the role is checked.
+extension NewUser: JSONBodyDecodable {
     init(_ fields: JSONFields) throws(CRMError) {
-        self.name = try fields.requiredString("name")
-        self.role = try fields.requiredString("role")
-        self.displayName = try fields.optionalString("display_name")
-    }
-
-    func input() throws(CRMError) -> NewUser {
-        NewUser(name: self.name, role: try Role(validating: self.role), displayName: self.displayName)
+        let name = try fields.requiredString("name")
+        let role = try fields.requiredString("role")
+        let displayName = try fields.optionalString("display_name")
+        self.init(name: name, role: try Role(validating: role), displayName: displayName)
     }
 }
 
-/// `PATCH /api/users/{name}`: absent or null fields stay.
-struct UserPatchBody: JSONBodyDecodable {
-    let role: String?
-    let displayName: String?
-    let disabled: Bool?
-
+/// `PATCH /api/users/{name}`: absent or null fields stay; every field is read before the role is checked.
+extension UserChanges: JSONBodyDecodable {
     init(_ fields: JSONFields) throws(CRMError) {
-        self.role = try fields.optionalString("role")
-        self.displayName = try fields.optionalString("display_name")
-        self.disabled = try fields.optionalBool("disabled")
-    }
-
-    func changes() throws(CRMError) -> UserChanges {
-        UserChanges(
-            role: try self.role.map { (text) throws(CRMError) in try Role(validating: text) },
-            displayName: self.displayName, disabled: self.disabled)
+        let role = try fields.optionalString("role")
+        let displayName = try fields.optionalString("display_name")
+        let disabled = try fields.optionalBool("disabled")
+        self.init(
+            role: try role.map { (text) throws(CRMError) in try Role(validating: text) }, displayName: displayName,
+            disabled: disabled)
     }
 }
 
 /// `POST /api/tokens`.
-struct TokenCreateBody: JSONBodyDecodable {
-    let input: NewToken
-
+extension NewToken: JSONBodyDecodable {
     init(_ fields: JSONFields) throws(CRMError) {
-        self.input = NewToken(
+        self.init(
             user: try fields.optionalString("user"), label: try fields.optionalString("label"),
             expires: try fields.optionalString("expires"))
     }

@@ -11,6 +11,11 @@ enum JSONResponse {
         return self.make(status: status, headers: headers, bytes: json.bytes)
     }
 
+    /// One page of a list: its items as a JSON array, the total in `X-Total-Count`.
+    static func page<Item: JSONWritable>(_ page: Page<Item>) -> Response {
+        self.make(headers: [.totalCount: String(page.total)], body: page.items)
+    }
+
     /// A response with already written JSON.
     static func make(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], bytes: [UInt8]) -> Response {
         var fields = headers

@@ -167,18 +167,12 @@ struct TicketPatchBody: JSONBodyDecodable {
 }
 
 /// `POST /api/customers`.
-struct CustomerCreateBody: JSONBodyDecodable {
-    let name: String
-    let email: String
-    let company: String?
-
+extension NewCustomer: JSONBodyDecodable {
     init(_ fields: JSONFields) throws(CRMError) {
-        self.name = try fields.requiredString("name")
-        self.email = try fields.requiredString("email")
-        self.company = try fields.optionalString("company")
+        self.init(
+            name: try fields.requiredString("name"), email: try fields.requiredString("email"),
+            company: try fields.optionalString("company"))
     }
-
-    var input: NewCustomer { NewCustomer(name: self.name, email: self.email, company: self.company) }
 }
 
 /// `PATCH /api/customers/{id}`: absent fields stay; `"company": null` clears it.

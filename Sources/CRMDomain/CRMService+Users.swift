@@ -1,9 +1,9 @@
 extension CRMService {
     /// A page of users by name (`user.manage`).
     public func listUsers(_ page: PageRequest = PageRequest(), by caller: Caller) async throws -> Page<UserProfile> {
-        try self.authorize(caller, .userManage)
-        let page = try Validation.page(page)
-        return try await self.store.users(limit: page.limit, offset: page.offset)
+        try await self.readPage(page, needing: .userManage, by: caller) { limit, offset in
+            try await self.store.users(limit: limit, offset: offset)
+        }
     }
 
     /// One user (`user.manage`).

@@ -25,13 +25,23 @@ public struct CRMService: Sendable {
         }
     }
 
+    /// Authorizes `permission`, validates the paging, then reads that page.
+    func readPage<Item>(
+        _ page: PageRequest, needing permission: Permission, by caller: Caller,
+        _ read: (_ limit: Int, _ offset: Int) async throws -> Page<Item>
+    ) async throws -> Page<Item> {
+        try self.authorize(caller, permission)
+        let page = try Validation.page(page)
+        return try await read(page.limit, page.offset)
+    }
+
     // MARK: Customers
 
     /// A page of customers.
     public func listCustomers(_ page: PageRequest = PageRequest(), by caller: Caller) async throws -> Page<Customer> {
-        try self.authorize(caller, .customerRead)
-        let page = try Validation.page(page)
-        return try await self.store.customers(limit: page.limit, offset: page.offset)
+        try await self.readPage(page, needing: .customerRead, by: caller) { limit, offset in
+            try await self.store.customers(limit: limit, offset: offset)
+        }
     }
 
     /// One customer.

@@ -20,13 +20,13 @@ struct AuditRoutes: Sendable {
     @Sendable func ticketHistory(_ call: APIRoute.Call) async throws -> Response {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
         let page = try await self.service.ticketHistory(id, try QueryParameters(call.request).page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     @Sendable func log(_ call: APIRoute.Call) async throws -> Response {
         let query = QueryParameters(call.request)
         let page = try await self.service.auditLog(
             actor: query["actor"], entity: query["entity"], try query.page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 }

@@ -29,12 +29,12 @@ struct CustomerRoutes: Sendable {
 
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
         let page = try await self.service.listCustomers(try QueryParameters(call.request).page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let body = try await JSONBody.decode(CustomerCreateBody.self, from: call.request)
-        let customer = try await self.service.createCustomer(body.input, by: call.caller)
+        let input = try await JSONBody.decode(NewCustomer.self, from: call.request)
+        let customer = try await self.service.createCustomer(input, by: call.caller)
         return JSONResponse.make(
             status: .created,
             headers: [.location: "/api/customers/\(customer.id)", .eTag: ETag.header(customer.version)],

@@ -40,7 +40,7 @@ struct TicketRoutes: Sendable {
             return JSONResponse.stream(try self.service.allTickets(try query.ticketFilter(), by: call.caller))
         }
         let page = try await self.service.listTickets(try query.ticketFilter(), try query.page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     /// 200, as the original's `POST /api/tickets/` answered, with `Location` and `ETag` besides.

@@ -28,12 +28,12 @@ struct TokenRoutes: Sendable {
         let query = QueryParameters(call.request)
         let page = try await self.service.listTokens(
             user: query.value("user"), all: try query.flag("all"), try query.page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let body = try await JSONBody.decode(TokenCreateBody.self, from: call.request)
-        let issued = try await self.service.createToken(body.input, by: call.caller)
+        let input = try await JSONBody.decode(NewToken.self, from: call.request)
+        let issued = try await self.service.createToken(input, by: call.caller)
         return JSONResponse.make(status: .created, headers: [.location: "/api/tokens/\(issued.token.id)"], body: issued)
     }
 

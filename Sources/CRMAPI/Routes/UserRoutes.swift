@@ -23,12 +23,12 @@ struct UserRoutes: Sendable {
 
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
         let page = try await self.service.listUsers(try QueryParameters(call.request).page(), by: call.caller)
-        return JSONResponse.make(headers: [.totalCount: String(page.total)], body: page.items)
+        return JSONResponse.page(page)
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let body = try await JSONBody.decode(UserCreateBody.self, from: call.request)
-        let user = try await self.service.createUser(try body.input(), by: call.caller)
+        let input = try await JSONBody.decode(NewUser.self, from: call.request)
+        let user = try await self.service.createUser(input, by: call.caller)
         return JSONResponse.make(status: .created, headers: [.location: "/api/users/\(user.name)"], body: user)
     }
 
@@ -38,8 +38,8 @@ struct UserRoutes: Sendable {
 
     @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
         let name = Self.name(call)
-        let body = try await JSONBody.decode(UserPatchBody.self, from: call.request)
-        return JSONResponse.make(body: try await self.service.updateUser(named: name, try body.changes(), by: call.caller))
+        let changes = try await JSONBody.decode(UserChanges.self, from: call.request)
+        return JSONResponse.make(body: try await self.service.updateUser(named: name, changes, by: call.caller))
     }
 
     /// The `{name}` of the path, as sent (the domain validates it).

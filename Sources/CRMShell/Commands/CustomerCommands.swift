@@ -3,12 +3,11 @@ import CRMDomain
 /// `customer list|show|create|update|delete`.
 enum CustomerCommands {
     static let all: [CommandSpec] = [
-        CommandSpec(
-            ["customer", "list"], flags: FlagSpec.paging("customers"), permission: .customerRead, summary: "List customers by ID.",
+        CommandSpec.list(
+            ["customer", "list"], noun: "customers", permission: .customerRead, summary: "List customers by ID.",
             examples: ["customer list", "customer list --limit 10 --offset 20"]
-        ) { invocation, session in
-            let page = try await session.service.listCustomers(try invocation.page(), by: session.caller)
-            return .list(page, noun: "customers")
+        ) { _, session, page in
+            try await session.service.listCustomers(page, by: session.caller)
         },
         CommandSpec(
             ["customer", "show"], [ArgumentSpec("ID", .customerID)], permission: .customerRead,

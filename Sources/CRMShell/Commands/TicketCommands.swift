@@ -6,27 +6,26 @@ enum TicketCommands {
     static let priorities = ValueKind.choice(Priority.allCases.map(\.rawValue))
 
     static let all: [CommandSpec] = [
-        CommandSpec(
+        CommandSpec.list(
             ["ticket", "list"],
-            flags: [
+            filters: [
                 FlagSpec("customer", .customerID, help: "only this customer's tickets"),
                 FlagSpec("status", statuses, help: "only tickets in this status"),
                 FlagSpec("priority", priorities, help: "only tickets of this priority"),
                 FlagSpec("assignee", .user, help: "only tickets assigned to USER, 'me', or 'none' for unassigned"),
                 FlagSpec("tag", .text, help: "only tickets with this tag"),
                 FlagSpec("search", .text, help: "only tickets whose subject or description contains TEXT"),
-            ] + FlagSpec.paging("tickets"),
-            permission: .ticketRead, summary: "List tickets by ID, filtered and paged.",
+            ],
+            noun: "tickets", permission: .ticketRead, summary: "List tickets by ID, filtered and paged.",
             examples: ["ticket list --status open --priority urgent", "ticket list --assignee me --limit 20"]
-        ) { invocation, session in
+        ) { invocation, session, page in
             let filter = TicketFilter(
                 customerID: try invocation.flag("customer").map { try Invocation.id($0, name: "--customer") },
                 status: try invocation.flag("status").map { try TicketStatus(validating: $0) },
                 priority: try invocation.flag("priority").map { try Priority(validating: $0) },
                 assignee: invocation.flag("assignee").map(AssigneeSelector.init(parsing:)),
                 tag: invocation.flag("tag"), search: invocation.flag("search"))
-            let page = try await session.service.listTickets(filter, try invocation.page(), by: session.caller)
-            return .list(page, noun: "tickets")
+            return try await session.service.listTickets(filter, page, by: session.caller)
         },
         CommandSpec(
             ["ticket", "show"], [ArgumentSpec("ID", .ticketID)], permission: .ticketRead,

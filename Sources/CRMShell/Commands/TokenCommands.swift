@@ -24,18 +24,18 @@ enum TokenCommands {
                 "created token \(issued.token.id) for \(issued.token.user) (\(expiry)), shown only now: \(issued.secret.text)",
                 NewTokenOutput(issued))
         },
-        CommandSpec(
+        CommandSpec.list(
             ["token", "list"],
-            flags: [
+            filters: [
                 FlagSpec("user", .user, help: "this user's tokens (admin; default: yours)"),
                 FlagSpec("all", nil, help: "everyone's tokens (admin)"),
-            ] + FlagSpec.paging("tokens"),
-            permission: .tokenOwn, summary: "List tokens: label, dates, last use, revocation; never the secret.",
+            ],
+            noun: "tokens", permission: .tokenOwn,
+            summary: "List tokens: label, dates, last use, revocation; never the secret.",
             examples: ["token list", "token list --user alice", "token list --all"]
-        ) { invocation, session in
-            let page = try await session.service.listTokens(
-                user: invocation.flag("user"), all: invocation.has("all"), try invocation.page(), by: session.caller)
-            return .list(page, noun: "tokens")
+        ) { invocation, session, page in
+            try await session.service.listTokens(
+                user: invocation.flag("user"), all: invocation.has("all"), page, by: session.caller)
         },
         CommandSpec(
             ["token", "revoke"], [ArgumentSpec("ID", .number)], permission: .tokenOwn,

@@ -5,11 +5,11 @@ enum UserCommands {
     static let roles = ValueKind.choice(Role.allCases.map(\.rawValue))
 
     static let all: [CommandSpec] = [
-        CommandSpec(
-            ["user", "list"], flags: FlagSpec.paging("users"), permission: .userManage,
-            summary: "List users by name.", examples: ["user list"]
-        ) { invocation, session in
-            .list(try await session.service.listUsers(try invocation.page(), by: session.caller), noun: "users")
+        CommandSpec.list(
+            ["user", "list"], noun: "users", permission: .userManage, summary: "List users by name.",
+            examples: ["user list"]
+        ) { _, session, page in
+            try await session.service.listUsers(page, by: session.caller)
         },
         CommandSpec(
             ["user", "show"], [ArgumentSpec("NAME", .user)], permission: .userManage, summary: "Show one user.",

@@ -15,7 +15,7 @@
     tab: 'tickets',
     tickets: { filter: {}, offset: 0, seen: '' },
     ticket: null,
-    customers: { offset: 0, seen: '' },
+    customers: { filter: {}, offset: 0, seen: '' },
     customer: null,
     notes: null,
     audit: { filter: {}, offset: 0, seen: '' },
@@ -123,6 +123,76 @@
       el('button', { type: 'button', 'data-key': 'prev', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE)) }, 'Previous'),
       el('span', {}, known ? `${range} of ${total}` : range),
       el('button', { type: 'button', 'data-key': 'next', disabled: known ? to >= total : count < PAGE, onclick: () => go(offset + PAGE) }, 'Next'));
+  }
+
+  // A paged list view ({filter, offset, seen}): shows the page at `view.offset` in the element `listId`, unless
+  // the answer is the one already shown; its pager moves the offset and calls `reload`.
+  async function loadPage(view, path, listId, headings, optional, row, reload) {
+    const answer = await api('GET', path + '?' + queryString(view.filter, view.offset));
+    const seen = answer.text + '|' + answer.total;
+    if (seen === view.seen) return;
+    view.seen = seen;
+    replaceKeepingFocus($(listId),
+      table(headings, answer.data.map(row), optional),
+      pager(view.offset, answer.data.length, answer.total, (offset) => {
+        view.offset = offset;
+        act(reload);
+      }));
+  }
+
+  // A list view without paging ({seen}): shows the rows `path` answers in the element `listId`, unless the
+  // answer is the one already shown.
+  async function loadTable(view, path, listId, headings, optional, row) {
+    const answer = await api('GET', path);
+    if (answer.text === view.seen) return;
+    view.seen = answer.text;
+    replaceKeepingFocus($(listId), table(headings, answer.data.map(row), optional));
+  }
+
+  // The fields of an edit form whose value differs from `base`; in the `nullable` ones an empty field means null.
+  function changedFields(values, base, names, nullable = []) {
+    const body = {};
+    for (const name of names) {
+      const before = base[name] === null ? '' : base[name];
+      if (values[name] !== before) body[name] = nullable.includes(name) && values[name] === '' ? null : values[name];
+    }
+    return body;
+  }
+
+  // Saves the changed fields (`body`) of an edit form with If-Match; a stale version (412) is explained with
+  // `stale`. Either way the form is no longer dirty and `reload` shows the current record.
+  async function saveEdit(form, path, body, version, saved, stale, reload) {
+    if (!Object.keys(body).length) {
+      say('Nothing to save: no field was changed.');
+      return;
+    }
+    try {
+      say(saved((await api('PATCH', path, { body, ifMatch: version })).data));
+    } catch (error) {
+      if (error.status !== 412) throw error;
+      say(`${error.message}. ${stale}`, true);
+    } finally {
+      form.dataset.dirty = '';
+      await reload();
+    }
+  }
+
+  // Creates `body` with POST `path`, empties the form, says `created(record)` and shows the list view afresh
+  // with `reload`; returns the new record.
+  async function createFrom(form, path, body, created, view, reload) {
+    const record = (await api('POST', path, { body })).data;
+    form.reset();
+    say(created(record));
+    view.seen = '';
+    await reload();
+    return record;
+  }
+
+  // Shows a list view from its first page with a new filter.
+  function setFilter(view, filter) {
+    view.filter = filter;
+    view.offset = 0;
+    view.seen = '';
   }
 
   function fields(dl, pairs) {
@@ -312,26 +382,17 @@
   // ---- tickets ----
 
   async function loadTicketList() {
-    const answer = await api('GET', '/api/tickets?' + queryString(state.tickets.filter, state.tickets.offset));
-    const seen = answer.text + '|' + answer.total;
-    if (seen === state.tickets.seen) return;
-    state.tickets.seen = seen;
-    const rows = answer.data.map((t) => el('tr', {},
-      el('td', {}, String(t.id)),
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'ticket-' + t.id, onclick: () => act(() => openTicket(t.id)) }, t.subject)),
-      cells([t.status, t.priority, show(t.assignee), String(t.customer_id), t.tags.join(' ')], [2, 3, 4])));
-    replaceKeepingFocus($('ticket-list'),
-      table(['ID', 'Subject', 'Status', 'Priority', 'Assignee', 'Customer', 'Tags'], rows, [4, 5, 6]),
-      pager(state.tickets.offset, answer.data.length, answer.total, (offset) => {
-        state.tickets.offset = offset;
-        act(loadTicketList);
-      }));
+    await loadPage(state.tickets, '/api/tickets', 'ticket-list',
+      ['ID', 'Subject', 'Status', 'Priority', 'Assignee', 'Customer', 'Tags'], [4, 5, 6],
+      (t) => el('tr', {},
+        el('td', {}, String(t.id)),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'ticket-' + t.id, onclick: () => act(() => openTicket(t.id)) }, t.subject)),
+        cells([t.status, t.priority, show(t.assignee), String(t.customer_id), t.tags.join(' ')], [2, 3, 4])),
+      loadTicketList);
   }
 
   onSubmit('ticket-filters', async (form) => {
-    state.tickets.filter = formValues(form);
-    state.tickets.offset = 0;
-    state.tickets.seen = '';
+    setFilter(state.tickets, formValues(form));
     await loadTicketList();
   });
 
@@ -442,34 +503,21 @@
   onSubmit('ticket-edit', async (form) => {
     const base = state.ticket.base;
     const values = formValues(form);
-    const body = {};
-    if (values.status !== base.status) body.status = values.status;
-    if (values.priority !== base.priority) body.priority = values.priority;
-    if (values.assignee !== (base.assignee === null ? '' : base.assignee)) {
-      body.assignee = values.assignee === '' ? null : values.assignee;
-    }
+    const body = changedFields(values, base, ['status', 'priority', 'assignee'], ['assignee']);
     const tags = words(values.tags);
     const added = tags.filter((t) => !base.tags.includes(t));
     const removed = base.tags.filter((t) => !tags.includes(t));
     if (added.length) body.add_tags = added;
     if (removed.length) body.remove_tags = removed;
-    if (!Object.keys(body).length) {
-      say('Nothing to save: no field was changed.');
-      return;
-    }
-    try {
-      const saved = (await api('PATCH', `/api/tickets/${base.id}`, { body, ifMatch: base.version })).data;
-      say(`Ticket #${saved.id} saved (version ${saved.version}).`);
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      say(`${error.message}. Ticket #${base.id} was changed elsewhere after you loaded it, so your change was not ` +
-        'saved. The form now shows the current ticket; make your change again.', true);
-    } finally {
-      form.dataset.dirty = '';
-      state.ticket.seen = '';
-      state.tickets.seen = '';
-      await loadTicket();
-    }
+    await saveEdit(form, `/api/tickets/${base.id}`, body, base.version,
+      (saved) => `Ticket #${saved.id} saved (version ${saved.version}).`,
+      `Ticket #${base.id} was changed elsewhere after you loaded it, so your change was not saved. The form now ` +
+        'shows the current ticket; make your change again.',
+      async () => {
+        state.ticket.seen = '';
+        state.tickets.seen = '';
+        await loadTicket();
+      });
   });
 
   onSubmit('ticket-note', async (form) => {
@@ -484,31 +532,19 @@
     const body = { customer_id: values.customer_id, subject: values.subject, description: values.description,
       priority: values.priority, tags: words(values.tags) };
     if (values.assignee !== '') body.assignee = values.assignee;
-    const ticket = (await api('POST', '/api/tickets', { body })).data;
-    form.reset();
-    say(`Ticket #${ticket.id} created.`);
-    state.tickets.seen = '';
-    await loadTicketList();
+    const ticket = await createFrom(form, '/api/tickets', body, (t) => `Ticket #${t.id} created.`, state.tickets, loadTicketList);
     await openTicket(ticket.id);
   });
 
   // ---- customers ----
 
   async function loadCustomerList() {
-    const answer = await api('GET', `/api/customers?limit=${PAGE}&offset=${state.customers.offset}`);
-    const seen = answer.text + '|' + answer.total;
-    if (seen === state.customers.seen) return;
-    state.customers.seen = seen;
-    const rows = answer.data.map((c) => el('tr', {},
-      el('td', {}, String(c.id)),
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'customer-' + c.id, onclick: () => act(() => openCustomer(c.id)) }, c.name)),
-      cells([c.email, show(c.company)], [1])));
-    replaceKeepingFocus($('customer-list'),
-      table(['ID', 'Name', 'Email', 'Company'], rows, [3]),
-      pager(state.customers.offset, answer.data.length, answer.total, (offset) => {
-        state.customers.offset = offset;
-        act(loadCustomerList);
-      }));
+    await loadPage(state.customers, '/api/customers', 'customer-list', ['ID', 'Name', 'Email', 'Company'], [3],
+      (c) => el('tr', {},
+        el('td', {}, String(c.id)),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'customer-' + c.id, onclick: () => act(() => openCustomer(c.id)) }, c.name)),
+        cells([c.email, show(c.company)], [1])),
+      loadCustomerList);
   }
 
   onSubmit('customer-lookup', (form) => openCustomer(form.elements.id.value));
@@ -554,38 +590,24 @@
 
   onSubmit('customer-edit', async (form) => {
     const base = state.customer.base;
-    const values = formValues(form);
-    const body = {};
-    if (values.name !== base.name) body.name = values.name;
-    if (values.email !== base.email) body.email = values.email;
-    if (values.company !== (base.company === null ? '' : base.company)) body.company = values.company === '' ? null : values.company;
-    if (!Object.keys(body).length) {
-      say('Nothing to save: no field was changed.');
-      return;
-    }
-    try {
-      const saved = (await api('PATCH', `/api/customers/${base.id}`, { body, ifMatch: base.version })).data;
-      say(`Customer #${saved.id} saved.`);
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      say(`${error.message}. Customer #${base.id} was changed elsewhere after you loaded it, so your change was ` +
-        'not saved. The form now shows the current customer.', true);
-    } finally {
-      form.dataset.dirty = '';
-      state.customer.seen = '';
-      state.customers.seen = '';
-      await loadCustomer();
-      await loadCustomerList();
-    }
+    const body = changedFields(formValues(form), base, ['name', 'email', 'company'], ['company']);
+    await saveEdit(form, `/api/customers/${base.id}`, body, base.version,
+      (saved) => `Customer #${saved.id} saved.`,
+      `Customer #${base.id} was changed elsewhere after you loaded it, so your change was not saved. The form now ` +
+        'shows the current customer.',
+      async () => {
+        state.customer.seen = '';
+        state.customers.seen = '';
+        await loadCustomer();
+        await loadCustomerList();
+      });
   });
 
   $('customer-tickets').addEventListener('click', () => {
     const filters = $('ticket-filters');
     filters.reset();
     filters.elements.customer_id.value = String(state.customer.id);
-    state.tickets.filter = formValues(filters);
-    state.tickets.offset = 0;
-    state.tickets.seen = '';
+    setFilter(state.tickets, formValues(filters));
     showTab('tickets');
     filters.elements.customer_id.focus();
   });
@@ -594,11 +616,8 @@
     const values = formValues(form);
     const body = { name: values.name, email: values.email };
     if (values.company !== '') body.company = values.company;
-    const customer = (await api('POST', '/api/customers', { body })).data;
-    form.reset();
-    say(`Customer #${customer.id} created.`);
-    state.customers.seen = '';
-    await loadCustomerList();
+    const customer = await createFrom(form, '/api/customers', body, (c) => `Customer #${c.id} created.`, state.customers,
+      loadCustomerList);
     await openCustomer(customer.id);
   });
 
@@ -632,38 +651,25 @@
   // ---- audit ----
 
   async function loadAudit() {
-    const answer = await api('GET', '/api/audit?' + queryString(state.audit.filter, state.audit.offset));
-    const seen = answer.text + '|' + answer.total;
-    if (seen === state.audit.seen) return;
-    state.audit.seen = seen;
-    const rows = answer.data.map((e) => el('tr', {},
-      cells([String(e.id), e.at, e.actor, e.action, e.entity], [1]), el('td', {}, describeChanges(e.changes)),
-      el('td', { class: 'optional' }, e.via)));
-    replaceKeepingFocus($('audit-list'),
-      table(['ID', 'At', 'Actor', 'Action', 'Entity', 'Changes', 'Via'], rows, [1, 6]),
-      pager(state.audit.offset, answer.data.length, answer.total, (offset) => {
-        state.audit.offset = offset;
-        act(loadAudit);
-      }));
+    await loadPage(state.audit, '/api/audit', 'audit-list', ['ID', 'At', 'Actor', 'Action', 'Entity', 'Changes', 'Via'], [1, 6],
+      (e) => el('tr', {},
+        cells([String(e.id), e.at, e.actor, e.action, e.entity], [1]), el('td', {}, describeChanges(e.changes)),
+        el('td', { class: 'optional' }, e.via)),
+      loadAudit);
   }
 
   onSubmit('audit-filters', async (form) => {
-    state.audit.filter = formValues(form);
-    state.audit.offset = 0;
-    state.audit.seen = '';
+    setFilter(state.audit, formValues(form));
     await loadAudit();
   });
 
   // ---- users (admin) ----
 
   async function loadUsers() {
-    const answer = await api('GET', '/api/users');
-    if (answer.text === state.users.seen) return;
-    state.users.seen = answer.text;
-    const rows = answer.data.map((u) => el('tr', {},
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'user-' + u.name, onclick: () => editUser(u) }, u.name)),
-      cells([show(u.display_name), u.role, u.disabled ? 'disabled' : 'active', show(u.created_at)], [3])));
-    replaceKeepingFocus($('user-list'), table(['Name', 'Display name', 'Role', 'State', 'Created'], rows, [4]));
+    await loadTable(state.users, '/api/users', 'user-list', ['Name', 'Display name', 'Role', 'State', 'Created'], [4],
+      (u) => el('tr', {},
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'user-' + u.name, onclick: () => editUser(u) }, u.name)),
+        cells([show(u.display_name), u.role, u.disabled ? 'disabled' : 'active', show(u.created_at)], [3])));
   }
 
   function editUser(user) {
@@ -691,24 +697,17 @@
     const values = formValues(form);
     const body = { name: values.name, role: values.role };
     if (values.display_name !== '') body.display_name = values.display_name;
-    const user = (await api('POST', '/api/users', { body })).data;
-    form.reset();
-    say(`User ${user.name} created.`);
-    state.users.seen = '';
-    await loadUsers();
+    await createFrom(form, '/api/users', body, (u) => `User ${u.name} created.`, state.users, loadUsers);
   });
 
   // ---- tokens (admin) ----
 
   async function loadTokens() {
-    const answer = await api('GET', '/api/tokens?all=true');
-    if (answer.text === state.tokens.seen) return;
-    state.tokens.seen = answer.text;
-    const rows = answer.data.map((t) => el('tr', {},
-      cells([String(t.id), t.user, show(t.label), show(t.expires_at), show(t.last_used_at), show(t.revoked_at)], [3, 4]),
-      el('td', {}, t.revoked_at ? '' : el('button', { type: 'button', 'data-key': 'revoke-' + t.id, onclick: () => act(() => revokeToken(t)) }, 'Revoke'))));
-    replaceKeepingFocus($('token-list'),
-      table(['ID', 'User', 'Label', 'Expires', 'Last used', 'Revoked', ''], rows, [3, 4]));
+    await loadTable(state.tokens, '/api/tokens?all=true', 'token-list',
+      ['ID', 'User', 'Label', 'Expires', 'Last used', 'Revoked', ''], [3, 4],
+      (t) => el('tr', {},
+        cells([String(t.id), t.user, show(t.label), show(t.expires_at), show(t.last_used_at), show(t.revoked_at)], [3, 4]),
+        el('td', {}, t.revoked_at ? '' : el('button', { type: 'button', 'data-key': 'revoke-' + t.id, onclick: () => act(() => revokeToken(t)) }, 'Revoke'))));
   }
 
   async function revokeToken(token) {
