@@ -77,6 +77,7 @@ struct APIRoute: Sendable {
                     of: request, service: service, ignoringBadHeader: service.policy.allows(.anonymous, permission))
             }
             role = caller.principal.user?.role
+            context.attribution.userName = caller.principal.user?.name
             if case .permission(let permission) = self.access { try service.authorize(caller, permission) }
             return try await self.handler(Call(request: request, context: context, caller: caller))
         } catch let error as CRMError {

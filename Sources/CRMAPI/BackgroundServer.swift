@@ -56,13 +56,15 @@ public actor BackgroundServer {
         return address
     }
 
-    /// Stops gracefully: in-flight requests finish, new connections are refused. Returns false if not running.
+    /// Stops gracefully: in-flight requests finish, new connections are refused, their log lines are written.
+    /// Returns false if not running.
     @discardableResult
     public func stop() async -> Bool {
         guard let running else { return false }
         self.running = nil
         await running.group.triggerGracefulShutdown()
         _ = try? await running.task.value
+        FileLogHandler.flushAll()
         return true
     }
 

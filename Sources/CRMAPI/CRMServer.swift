@@ -6,18 +6,29 @@ import NIOCore
 
 /// Builds the responder for a service: every route of DESIGN §6 and the web page (§6.4) behind timing and error
 /// middleware, with percent-encoded paths normalized first. `HEAD` is served wherever `GET` is; a known path with
-/// another method is 405 with `Allow`.
-public func buildRouter(service: CRMService, counter: RequestCounter = RequestCounter()) -> CRMResponderBuilder {
+/// another method is 405 with `Allow`. Each answered request is counted, measured for `/metrics` and written to
+/// `accessLog` at `info` (nowhere when nil).
+public func buildRouter(
+    service: CRMService, counter: RequestCounter = RequestCounter(), accessLog: Logger? = nil
+) -> CRMResponderBuilder {
     let router = Router(context: CRMRequestContext.self, options: [.autoGenerateHeadEndpoints])
     let routes = CRMRoutes(service: service).all
     let document = OpenAPIDocument.json(for: routes, policy: service.policy)
-    let table = RouteTable(routes.map { ($0.method, $0.path) } + [(.get, OpenAPIDocument.path)] + WebRoutes.paths)
-    router.add(middleware: TimingMiddleware(counter: counter))
-    router.add(middleware: ErrorMiddleware(routes: table))
+    let served: [(HTTPRequest.Method, String)] =
+        routes.map { ($0.method, $0.path) } + [(.get, OpenAPIDocument.path), (.get, MetricsRoute.path)]
+        + WebRoutes.paths
+    let metrics = HTTPMetrics(templates: served.map(\.1))
+    router.add(
+        middleware: TimingMiddleware(
+            counter: counter, metrics: metrics, accessLog: accessLog.map(AccessLog.init) ?? .discarding))
+    router.add(middleware: ErrorMiddleware(routes: RouteTable(served)))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
+    }
+    router.get(RouterPath(MetricsRoute.path)) { request, context in
+        try await MetricsRoute.respond(to: request, context: context, service: service, metrics: metrics)
     }
     WebRoutes.register(on: router)
     for route in routes {
@@ -39,7 +50,8 @@ public struct CRMResponderBuilder: HTTPResponderBuilder {
 }
 
 /// Builds the application serving `service` on `host:port`; `onRunning` learns the bound port. Connections
-/// idle or slow beyond `timeouts` are closed; requests the HTTP parser refuses get the JSON error body.
+/// idle or slow beyond `timeouts` are closed; requests the HTTP parser refuses get the JSON error body. `logger`
+/// gets the server's messages and one access-log line per request.
 public func buildApplication(
     service: CRMService, host: String, port: Int, counter: RequestCounter = RequestCounter(),
     timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger,
@@ -47,7 +59,7 @@ public func buildApplication(
 ) -> Application<PathNormalizingResponder<RouterResponder<CRMRequestContext>>> {
     let bodyLimit = TimeAmount(timeouts.requestBody)
     return Application(
-        router: buildRouter(service: service, counter: counter),
+        router: buildRouter(service: service, counter: counter, accessLog: logger),
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [MalformedRequestResponder(), RequestBodyDeadline(limit: bodyLimit)],

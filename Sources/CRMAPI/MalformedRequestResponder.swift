@@ -43,7 +43,7 @@ final class MalformedRequestResponder: ChannelDuplexHandler, RemovableChannelHan
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(bytes.count)
         head.headerFields[.connection] = "close"
-        head.headerFields[.processTime] = TimingMiddleware<CRMRequestContext>.milliseconds(ContinuousClock.now - start)
+        head.headerFields[.processTime] = TimingMiddleware.milliseconds(ContinuousClock.now - start)
         context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         context.write(self.wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: bytes))), promise: nil)
         context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in

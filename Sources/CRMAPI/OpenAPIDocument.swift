@@ -23,6 +23,7 @@ enum OpenAPIDocument {
                 ]
             ]
         ]
+        paths[MetricsRoute.path] = ["get": self.metrics]
         for route in routes {
             paths[route.openAPIPath, default: [:]][route.method.rawValue.lowercased()] = self.operation(route, policy)
         }
@@ -41,6 +42,32 @@ enum OpenAPIDocument {
         ]
         return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
+    }
+
+    /// `GET /metrics`: Prometheus text, not JSON; a local caller needs no token.
+    private static var metrics: [String: Any] {
+        [
+            "summary": "Prometheus metrics", "operationId": "get_metrics",
+            "description": "Requests by route template, method and status, their duration, and the store's "
+                + "connection pool, in the Prometheus text format. Requires `\(Permission.metricsRead.rawValue)`, "
+                + "except for a caller on the server's own machine (loopback, not relayed by a proxy).",
+            "security": [[:], ["bearer": []]],
+            "responses": [
+                "200": [
+                    "description": "The metrics", "headers": self.headers(["X-Process-Time-ms"]),
+                    "content": [MetricsRoute.contentType: ["schema": self.string]],
+                ],
+                "403": [
+                    "description": "Not on the server's machine and no admin token, or an invalid token",
+                    "headers": self.headers(["X-Process-Time-ms"]),
+                    "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                ],
+                "405": [
+                    "description": "Method not allowed on this path", "headers": self.headers(["X-Process-Time-ms", "Allow"]),
+                    "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                ],
+            ],
+        ]
     }
 
     private static func operation(_ route: APIRoute, _ policy: AccessPolicy) -> [String: Any] {
@@ -184,9 +211,16 @@ enum OpenAPIDocument {
             "Location": ["description": "The path of the created resource", "schema": self.string],
             "X-Total-Count": ["description": "Matching items before paging", "schema": ["type": "string", "pattern": "^[0-9]+$"]],
             "Allow": ["description": "The methods served on this path", "schema": self.string],
+            "X-Request-Id": [
+                "description": "The request's ID in the access log: the client's own X-Request-Id when it is 1 to 128 "
+                    + "letters, digits and `._:-`, else one the server made",
+                "schema": ["type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"],
+            ],
         ]
         var result: [String: Any] = [:]
-        for name in names { result[name] = all[name] }
+        // Every response carries both.
+        let named = names.contains("X-Process-Time-ms") ? names + ["X-Request-Id"] : names
+        for name in named { result[name] = all[name] }
         return result
     }
 

@@ -14,17 +14,32 @@ public final class RequestCounter: Sendable {
     func increment() { self.count.add(1, ordering: .relaxed) }
 }
 
-/// Adds `X-Process-Time-ms` to every response and counts it.
-struct TimingMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Times every request and reports it: `X-Process-Time-ms` and `X-Request-Id` on the response, the count for
+/// `server status`, the Prometheus series of its route template and one access-log line.
+struct TimingMiddleware: RouterMiddleware {
     let counter: RequestCounter
+    let metrics: HTTPMetrics
+    let accessLog: AccessLog
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
+    func handle(
+        _ request: Request, context: CRMRequestContext,
+        next: (Request, CRMRequestContext) async throws -> Response
+    ) async throws -> Response {
         let start = ContinuousClock.now
         var response = try await next(request, context)
-        response.headers[.processTime] = Self.milliseconds(ContinuousClock.now - start)
+        let duration = ContinuousClock.now - start
+        let milliseconds = Self.milliseconds(duration)
+        let id = RequestIDHeader.choose(
+            sent: request.headers[RequestIDHeader.name],
+            generated: context.logger[metadataKey: "hb.request.id"]?.description ?? RequestIDHeader.generate())
+        response.headers[.processTime] = milliseconds
+        response.headers[RequestIDHeader.name] = id
         self.counter.increment()
+        let route = self.metrics.record(
+            endpoint: context.endpointPath, method: request.method, status: response.status, duration: duration)
+        self.accessLog.record(
+            id: id, method: request.method.rawValue, route: route,
+            status: response.status.code, milliseconds: milliseconds, user: context.attribution.userName)
         return response
     }
 

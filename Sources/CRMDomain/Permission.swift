@@ -14,6 +14,8 @@ public enum Permission: String, CaseIterable, Hashable, Sendable, Codable {
     case tokenOwn = "token.own"
     case auditRead = "audit.read"
     case userManage = "user.manage"
+    /// Reading `GET /metrics` from another machine (a local caller needs no token).
+    case metricsRead = "metrics.read"
 }
 
 /// A user's role.

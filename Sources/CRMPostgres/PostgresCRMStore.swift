@@ -13,7 +13,7 @@ import PostgresNIO
 ///
 /// While the server is unreachable every call fails with `CRMError.unavailable` within the URL's connect timeout;
 /// the pool reconnects by itself when the server is back.
-public final class PostgresCRMStore: CRMStore {
+public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     /// The schema version this build writes; a database at a newer one is refused.
     public static var schemaVersion: Int { PostgresSchema.version }
 
@@ -25,6 +25,11 @@ public final class PostgresCRMStore: CRMStore {
     private init(url: PostgresURL, pool: PostgresPool) {
         self.url = url
         self.pool = pool
+    }
+
+    /// Calls using a connection and calls waiting for one (the pool's own count of open connections is private).
+    public func connectionPoolUsage() -> ConnectionPoolUsage {
+        self.pool.usage
     }
 
     /// Connects to the database at `url`, migrates it (seeding a new one with `seed`) and starts the connection pool.

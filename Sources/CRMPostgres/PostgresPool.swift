@@ -13,6 +13,9 @@ final class PostgresPool: Sendable {
     let logger: Logger
     let leaseTimeout: Duration
     private let runner: Task<Void, Never>
+    /// Calls holding a leased connection now, and calls waiting for one (`GET /metrics`).
+    private let leasesInUse = Atomic<Int>(0)
+    private let leasesWaiting = Atomic<Int>(0)
     /// When a call last got a connection (nanoseconds of `ContinuousClock`, from `start`).
     private let lastLease = Atomic<Int64>(0)
     private let start = ContinuousClock.now
@@ -44,6 +47,12 @@ final class PostgresPool: Sendable {
                 settle()
             }
         }
+    }
+
+    /// Calls using a connection and calls waiting for one, now.
+    var usage: ConnectionPoolUsage {
+        ConnectionPoolUsage(
+            open: nil, inUse: self.leasesInUse.load(ordering: .relaxed), waiting: self.leasesWaiting.load(ordering: .relaxed))
     }
 
     /// Runs `body` on a leased connection; any PostgreSQL failure comes out translated (`PostgresFailure`).
@@ -105,7 +114,18 @@ final class PostgresPool: Sendable {
                 handoff.giveBack()
                 group.cancelAll()
             }
-            return try await body(try await handoff.connection())
+            self.leasesWaiting.add(1, ordering: .relaxed)
+            let connection: PostgresConnection
+            do {
+                connection = try await handoff.connection()
+                self.leasesWaiting.subtract(1, ordering: .relaxed)
+            } catch {
+                self.leasesWaiting.subtract(1, ordering: .relaxed)
+                throw error
+            }
+            self.leasesInUse.add(1, ordering: .relaxed)
+            defer { self.leasesInUse.subtract(1, ordering: .relaxed) }
+            return try await body(connection)
         }
     }
 }

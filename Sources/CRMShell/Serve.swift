@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let startup = try await Startup(store: self.store)
         var logger = Logger(label: "crm") { FileLogHandler.standardError(label: $0) }
-        logger.logLevel = .notice
+        logger.logLevel = .info
         let host = self.host
         let application = buildApplication(
             service: startup.service, host: host, port: self.port, logger: logger
@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
             print("crm API listening on http://\(host):\(port)")
             fflush(crm_stdout())
         }
+        defer { FileLogHandler.flushAll() }
         do {
             try await application.runService()
         } catch {

@@ -231,6 +231,12 @@ struct LiveServerTests {
         #expect(exit == 0, "stdout: \(shell.stdout.text)\nstderr: \(shell.stderr.text)")
         #expect(shell.stderr.text.isEmpty, "\(shell.stderr.text)")
         #expect(try await api.connectionRefused(), "the server outlived `exit`")
+        // One access-log line per request, written to the log file by `exit`, without the token.
+        let log = try String(contentsOfFile: try #require(started?[3]), encoding: .utf8)
+        let accessLines = log.split(separator: "\n").filter { $0.contains("request_id=") }
+        #expect(accessLines.count == tally.value, "\(accessLines.count) lines for \(tally.value) requests")
+        #expect(accessLines.contains { $0.contains("route=/api/customers/{id} status=200") && $0.hasSuffix("user=agent") })
+        #expect(!log.contains(Token.agent), "token in the server log")
         let listed = shell.stdout.text
         #expect(!listed.contains("crm.server"), "log lines on stdout: \(listed)")
         for index in 1...5 { #expect(listed.contains("From the prompt \(index)")) }

@@ -20,6 +20,7 @@ struct OpenAPITests {
         // §6.2
         ("get", "/openapi.json"),
         ("get", "/api/me"),
+        ("get", "/metrics"),
         ("get", "/api/customers"),
         ("post", "/api/customers"),
         ("patch", "/api/customers/{id}"),

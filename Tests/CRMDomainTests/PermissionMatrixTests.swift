@@ -37,6 +37,7 @@ struct MatrixRow: Sendable, CustomTestStringConvertible {
         MatrixRow(permission: .tokenOwn, anonymous: .no, agent: true, admin: true),
         MatrixRow(permission: .auditRead, anonymous: .no, agent: false, admin: true),
         MatrixRow(permission: .userManage, anonymous: .no, agent: false, admin: true),
+        MatrixRow(permission: .metricsRead, anonymous: .no, agent: false, admin: true),
     ]
 
     /// What a principal should hold, per the design table.
