@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "CRMDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

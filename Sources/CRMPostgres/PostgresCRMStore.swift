@@ -94,7 +94,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     ) async throws -> UserProfile {
         try await self.pool.transaction { connection in
             // Two processes creating the same name: the second waits here, then sees the first one's user.
-            try await connection.query(
+            try await connection.answer(
                 "SELECT pg_advisory_xact_lock(\(Self.userNameLock), hashtext(\(name)))", logger: Self.silentLogger)
             let existing = try await Self.fetchUser(name, lock: "", connection)
             let (recorded, auditID) = try await self.order.run {
@@ -227,7 +227,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws {
         try await self.pool.withConnection { connection in
-            try await connection.query(
+            try await connection.answer(
                 """
                 UPDATE tokens SET last_used_at = \(PostgresRows.date(time))
                     WHERE id = \(id.rawValue) AND (last_used_at IS NULL OR last_used_at < \(PostgresRows.date(notBefore)))
@@ -293,7 +293,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             let (record, auditID) = try await self.order.run {
                 (try check(customer, tickets), try await Self.nextID("audit_events_id_seq", connection))
             }
-            try await connection.query(
+            try await connection.answer(
                 "DELETE FROM ticket_counts WHERE customer_id = \(id.rawValue)", logger: Self.silentLogger)
             try await Self.withAudit(record, id: auditID, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
         }
@@ -444,12 +444,13 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         -> Page<Ticket>
     {
         let filter = TicketFilterSQL(query)
-        let candidates = try await connection.query(
+        let candidates = try await connection.answer(
             filter.query(select: "id, subject, description", then: "ORDER BY id"), logger: Self.silentLogger)
         var total = 0
         var pageIDs: [Int] = []
         let pageEnd = query.offset.addingReportingOverflow(query.limit)
-        for try await (id, subject, description) in candidates.decode((Int, String, String).self) {
+        for row in candidates {
+            let (id, subject, description) = try row.decode((Int, String, String).self)
             guard TicketQuery.text(subject, contains: search) || TicketQuery.text(description, contains: search) else {
                 continue
             }
@@ -470,7 +471,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         _ connection: PostgresConnection, _ query: PostgresQuery, _ decode: (PostgresRow) throws -> Item
     ) async throws -> [Item] {
         var items: [Item] = []
-        for try await row in try await connection.query(query, logger: Self.silentLogger) {
+        for row in try await connection.answer(query, logger: Self.silentLogger) {
             items.append(try decode(row))
         }
         return items
@@ -478,8 +479,8 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     /// The single integer a query returns (a count, an ID).
     private static func count(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int {
-        for try await value in try await connection.query(query, logger: Self.silentLogger).decode(Int.self) {
-            return value
+        for row in try await connection.answer(query, logger: Self.silentLogger) {
+            return try row.decode(Int.self)
         }
         throw PostgresStoreError.server(sqlState: "-----", message: "a query for one number returned no row")
     }
@@ -567,7 +568,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         query.binds.append(record.entity)
         query.binds.append(PostgresRows.changesJSON(record))
         query.binds.append(record.via.rawValue)
-        try await connection.query(query, logger: Self.silentLogger)
+        try await connection.answer(query, logger: Self.silentLogger)
     }
 
     private static func save(
