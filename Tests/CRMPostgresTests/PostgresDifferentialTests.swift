@@ -23,22 +23,9 @@ struct PostgresDifferentialTests {
         let lines = ["login admin123"] + (1..<10_000).map { _ in generator.next() }
         let memory = Self.runner(InMemoryCRMStore(seed: .demo(), seededAt: t0))
         let postgres = Self.runner(try await freshStore())
-        var differences = 0
-        for (number, line) in lines.enumerated() {
-            let expected = await memory.run(line)
-            let actual = await postgres.run(line)
-            guard expected != actual else { continue }
-            differences += 1
-            if differences <= 3 {
-                Issue.record(
-                    """
-                    seed \(Self.seed), line \(number + 1): \(line.debugDescription)
-                    memory: \(expected.status) \(expected.error.debugDescription) \(expected.output.debugDescription)
-                    postgres: \(actual.status) \(actual.error.debugDescription) \(actual.output.debugDescription)
-                    """)
-            }
-        }
-        #expect(differences == 0, "seed \(Self.seed): \(differences) of \(lines.count) lines differ")
+        await expectSameAnswers(
+            lines, seed: Self.seed, candidate: "postgres", reference: { await memory.run($0) },
+            candidate: { await postgres.run($0) })
     }
 
     static func runner(_ store: any CRMStore) -> CommandRunner {

@@ -22,22 +22,9 @@ struct DifferentialStoreTests {
         let path = try temporaryFolder().appendingPathComponent("differential.sqlite").path
         let memory = Self.runner(InMemoryCRMStore(seed: .demo(), seededAt: t0))
         let sqlite = Self.runner(try SQLiteCRMStore(path: path, seededAt: t0))
-        var differences = 0
-        for (number, line) in lines.enumerated() {
-            let expected = await memory.run(line)
-            let actual = await sqlite.run(line)
-            guard expected != actual else { continue }
-            differences += 1
-            if differences <= 3 {
-                Issue.record(
-                    """
-                    seed \(Self.seed), line \(number + 1): \(line.debugDescription)
-                    memory: \(expected.status) \(expected.error.debugDescription) \(expected.output.debugDescription)
-                    sqlite: \(actual.status) \(actual.error.debugDescription) \(actual.output.debugDescription)
-                    """)
-            }
-        }
-        #expect(differences == 0, "seed \(Self.seed): \(differences) of \(lines.count) lines differ")
+        await expectSameAnswers(
+            lines, seed: Self.seed, candidate: "sqlite", reference: { await memory.run($0) },
+            candidate: { await sqlite.run($0) })
     }
 
     @Test("the generator covers every command, success and failure")
