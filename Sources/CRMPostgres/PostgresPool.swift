@@ -7,11 +7,12 @@ import Synchronization
 /// store call leases a connection, in the caller's own task.
 ///
 /// PostgresNIO's pool keeps a lease waiting for as long as it cannot open a connection (the server is down or
-/// restarting). A watchdog looks at the waiting leases a few times a second: when one has waited longer than
-/// `leaseTimeout` while no call got a connection and none holds one (the pool is cut off, not merely busy), it
-/// replaces the client with a fresh one and shuts the old one down, which fails its waiting leases; those calls fail
-/// with `CRMError.unavailable` and do nothing. The fresh client keeps trying in the background, so calls succeed
-/// again once the server is back, without a restart.
+/// restarting) or its connections hang (the server stopped answering, the network split). A watchdog looks at the
+/// waiting leases a few times a second: when one has waited longer than `leaseTimeout` while no call got a connection
+/// (the pool is cut off, not merely busy), it replaces the client with a fresh one and shuts the old one down, which
+/// closes its connections and fails the leases waiting on it and the statements hanging on it; those calls fail with
+/// `CRMError.unavailable`. The fresh client keeps trying in the background, so calls succeed again once the server is
+/// back, without a restart.
 final class PostgresPool: Sendable {
     let logger: Logger
     let leaseTimeout: Duration
@@ -140,13 +141,13 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// Replaces the client when a lease has waited longer than `leaseTimeout` while no call got a connection and
-    /// none holds one; shutting the old client down fails the leases waiting on it.
+    /// Replaces the client when a lease has waited longer than `leaseTimeout` while no call got a connection;
+    /// shutting the old client down fails the leases waiting on it and closes its connections.
     private func replaceClientIfCutOff() {
         let now = self.now
         let timeout = Self.nanoseconds(self.leaseTimeout)
         let retired: Task<Void, Never>? = self.state.withLock { state in
-            guard !state.closed, state.inUse == 0, now - state.lastLease > timeout,
+            guard !state.closed, now - state.lastLease > timeout,
                 let oldest = state.waiting.values.min(), now - oldest > timeout
             else { return nil }
             let retired = state.runner
