@@ -33,6 +33,13 @@ public struct Req: Sendable {
             self.headers.append(("Content-Type", "application/json"))
         }
     }
+
+    /// The same request with `token` as its bearer token (none when nil).
+    public func withToken(_ token: String?) -> Req {
+        var request = self
+        if let token { request.headers.insert(("Authorization", "Bearer \(token)"), at: 0) }
+        return request
+    }
 }
 
 /// One HTTP response, however it was obtained.
