@@ -95,9 +95,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             try await connection.answer(
                 "SELECT pg_advisory_xact_lock(\(Self.userNameLock), hashtext(\(name)))", logger: Self.silentLogger)
             let existing = try await Self.fetchUser(name, lock: "", connection)
-            let (recorded, auditID) = try await self.order.run {
-                try await Self.withAuditID(try make(existing), connection)
-            }
+            let (recorded, auditID) = try await self.order.change(on: connection) { try make(existing) }
             let user = recorded.value
             try PostgresRows.storable([("name", user.name), ("display_name", user.displayName)], table: "users")
             try await Self.withAudit(
@@ -117,8 +115,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             guard let user = try await Self.fetchUser(name, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "user/\(name)")
             }
-            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(user), connection) })
-            else { return user }
+            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(user) }) else { return user }
             let updated = recorded.value
             try PostgresRows.storable([("display_name", updated.displayName)], table: "users")
             try await Self.withAudit(
@@ -164,9 +161,8 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
                 _ = try make(TokenID(try await Self.unusedID("tokens_id_seq", connection)), nil)
                 throw CRMError.notFound(entity: "user/\(userName)")
             }
-            let (recorded, auditID) = try await self.order.run {
-                let id = try await Self.nextID("tokens_id_seq", connection)
-                return try await Self.withAuditID(try make(TokenID(id), user), connection)
+            let (recorded, auditID) = try await self.order.insert(taking: "tokens_id_seq", on: connection) { id in
+                try make(TokenID(id), user)
             }
             let token = recorded.value.token
             try PostgresRows.storable([("label", token.label), ("created_by", token.createdBy)], table: "tokens")
@@ -188,8 +184,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             guard let token = try await Self.fetchToken(id, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "token/\(id)")
             }
-            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(token), connection) })
-            else { return token }
+            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(token) }) else { return token }
             let updated = recorded.value
             try PostgresRows.storable([("label", updated.label)], table: "tokens")
             try await Self.withAudit(
@@ -224,7 +219,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws {
         try await self.pool.withConnection { connection in
-            try await connection.answer(
+            _ = try await connection.answer(
                 """
                 UPDATE tokens SET last_used_at = \(PostgresRows.date(time))
                     WHERE id = \(id.rawValue) AND (last_used_at IS NULL OR last_used_at < \(PostgresRows.date(notBefore)))
@@ -250,10 +245,10 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
-        try await self.pool.transaction { connection in
-            let (recorded, auditID) = try await self.order.run {
-                let id = try await Self.nextID("customers_id_seq", connection)
-                return try await Self.withAuditID(try make(CustomerID(id)), connection)
+        // One statement writes the customer with its audit event: no transaction around it.
+        try await self.pool.withConnection { connection in
+            let (recorded, auditID) = try await self.order.insert(taking: "customers_id_seq", on: connection) { id in
+                try make(CustomerID(id))
             }
             try await Self.save(recorded.value, insert: true, audit: recorded.audit, auditID: auditID, connection)
             return recorded.value
@@ -267,8 +262,9 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             guard let customer = try await Self.lockCustomer(id, "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "customer/\(id)")
             }
-            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(customer), connection) })
-            else { return customer }
+            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(customer) }) else {
+                return customer
+            }
             try await Self.save(recorded.value, insert: false, audit: recorded.audit, auditID: auditID, connection)
             return recorded.value
         }
@@ -281,12 +277,12 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             }
             let tickets = try await Self.count(
                 connection, "SELECT coalesce(sum(tickets), 0)::bigint FROM ticket_counts WHERE customer_id = \(id.rawValue)")
-            let (record, auditID) = try await self.order.run {
-                (try check(customer, tickets), try await Self.nextID("audit_events_id_seq", connection))
+            let (recorded, auditID) = try await self.order.change(on: connection) {
+                Recorded(customer, audit: try check(customer, tickets))
             }
             try await connection.answer(
                 "DELETE FROM ticket_counts WHERE customer_id = \(id.rawValue)", logger: Self.silentLogger)
-            try await Self.withAudit(record, id: auditID, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
+            try await Self.withAudit(recorded.audit, id: auditID, "DELETE FROM customers WHERE id = \(id.rawValue)", connection)
         }
     }
 
@@ -323,17 +319,20 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     public func insertTicket(
         for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>
     ) async throws -> Ticket {
-        try await self.pool.transaction { connection in
-            guard let customer = try await Self.lockCustomer(customerID, "FOR KEY SHARE", connection) else {
+        // One statement writes the ticket with its audit event: no transaction around it. The customer is read
+        // without a lock; one deleted before the insert makes the foreign key refuse the ticket.
+        try await self.pool.withConnection { connection in
+            guard let customer = try await Self.lockCustomer(customerID, "", connection) else {
                 // No customer, so no ID is used up: the domain refuses, seeing the ID the ticket would have had.
                 _ = try make(TicketID(try await Self.unusedID("tickets_id_seq", connection)), nil)
                 throw CRMError.notFound(entity: "customer/\(customerID)")
             }
-            let (recorded, auditID) = try await self.order.run {
-                let id = try await Self.nextID("tickets_id_seq", connection)
-                return try await Self.withAuditID(try make(TicketID(id), customer), connection)
+            let (recorded, auditID) = try await self.order.insert(taking: "tickets_id_seq", on: connection) { id in
+                try make(TicketID(id), customer)
             }
-            try await Self.save(recorded.value, insert: true, audit: recorded.audit, auditID: auditID, connection)
+            try await Self.whileParentExists("customer/\(customerID)") {
+                try await Self.save(recorded.value, insert: true, audit: recorded.audit, auditID: auditID, connection)
+            }
             return recorded.value
         }
     }
@@ -345,8 +344,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             guard let ticket = try await Self.fetchTicket(id, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(id)")
             }
-            guard let (recorded, auditID) = try await self.order.run({ try await Self.withAuditID(try change(ticket), connection) })
-            else { return ticket }
+            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(ticket) }) else { return ticket }
             try await Self.save(recorded.value, insert: false, audit: recorded.audit, auditID: auditID, connection)
             return recorded.value
         }
@@ -357,10 +355,8 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             guard let ticket = try await Self.fetchTicket(id, lock: "FOR UPDATE", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(id)")
             }
-            let (record, auditID) = try await self.order.run {
-                (try check(ticket), try await Self.nextID("audit_events_id_seq", connection))
-            }
-            try await Self.withAudit(record, id: auditID, "DELETE FROM tickets WHERE id = \(id.rawValue)", connection)
+            let (recorded, auditID) = try await self.order.change(on: connection) { Recorded(ticket, audit: try check(ticket)) }
+            try await Self.withAudit(recorded.audit, id: auditID, "DELETE FROM tickets WHERE id = \(id.rawValue)", connection)
         }
     }
 
@@ -369,22 +365,25 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     public func insertNote(
         on ticketID: TicketID, _ make: @Sendable (NoteID, Ticket) throws -> Recorded<Note>
     ) async throws -> Note {
-        try await self.pool.transaction { connection in
-            guard let ticket = try await Self.fetchTicket(ticketID, lock: "FOR KEY SHARE", connection) else {
+        // One statement writes the note with its audit event: no transaction around it. The ticket is read without
+        // a lock; one deleted before the insert makes the foreign key refuse the note.
+        try await self.pool.withConnection { connection in
+            guard let ticket = try await Self.fetchTicket(ticketID, lock: "", connection) else {
                 throw CRMError.notFound(entity: "ticket/\(ticketID)")
             }
-            let (recorded, auditID) = try await self.order.run {
-                let id = try await Self.nextID("notes_id_seq", connection)
-                return try await Self.withAuditID(try make(NoteID(id), ticket), connection)
+            let (recorded, auditID) = try await self.order.insert(taking: "notes_id_seq", on: connection) { id in
+                try make(NoteID(id), ticket)
             }
             let note = recorded.value
             try PostgresRows.storable([("author", note.author), ("text", note.text)], table: "notes")
-            try await Self.withAudit(
-                recorded.audit, id: auditID,
-                """
-                INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (\(note.id.rawValue),
-                    \(note.ticketID.rawValue), \(note.author), \(note.text), \(PostgresRows.date(note.createdAt)))
-                """, connection)
+            try await Self.whileParentExists("ticket/\(ticketID)") {
+                try await Self.withAudit(
+                    recorded.audit, id: auditID,
+                    """
+                    INSERT INTO notes (id, ticket_id, author, text, created_at) VALUES (\(note.id.rawValue),
+                        \(note.ticketID.rawValue), \(note.author), \(note.text), \(PostgresRows.date(note.createdAt)))
+                    """, connection)
+            }
             return note
         }
     }
@@ -472,25 +471,14 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         throw PostgresStoreError.server(sqlState: "-----", message: "a query for one number returned no row")
     }
 
-    /// Takes the next ID of `sequence` (never waits for another transaction).
-    private static func nextID(_ sequence: String, _ connection: PostgresConnection) async throws -> Int {
-        try await Self.count(connection, "SELECT nextval(\(sequence)::regclass)")
-    }
-
-    /// The domain's result and the ID its audit event will have, taken right after it (in the write order); nil
-    /// when the domain changed nothing, so that no ID is used up.
-    private static func withAuditID<Value>(_ recorded: Recorded<Value>?, _ connection: PostgresConnection) async throws
-        -> (Recorded<Value>, Int)?
-    {
-        guard let recorded else { return nil }
-        return (recorded, try await Self.nextID("audit_events_id_seq", connection))
-    }
-
-    /// The same, for a domain result that is always a change.
-    private static func withAuditID<Value>(_ recorded: Recorded<Value>, _ connection: PostgresConnection) async throws
-        -> (Recorded<Value>, Int)
-    {
-        (recorded, try await Self.nextID("audit_events_id_seq", connection))
+    /// Runs an insert under a parent read without a lock; a foreign key violation means the parent was deleted
+    /// meanwhile, so the create fails as if it had not been there.
+    private static func whileParentExists(_ parent: String, _ insert: () async throws -> Void) async throws {
+        do {
+            try await insert()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            throw CRMError.notFound(entity: parent)
+        }
     }
 
     /// The ID a sequence would give next, without taking it.
