@@ -181,6 +181,7 @@ struct RoleMatrixTests {
 extension RoleMatrixTests.RouteCase {
     /// Whether an anonymous caller may use the route (with public tickets), so a bad token on it is ignored.
     var isPublic: Bool {
-        path != "/api/me" && permissions.allSatisfy { AccessPolicy(publicTickets: true).allows(.anonymous, $0) }
+        self.request.path != "/api/me"
+            && self.permissions.allSatisfy { AccessPolicy(publicTickets: true).allows(.anonymous, $0) }
     }
 }
