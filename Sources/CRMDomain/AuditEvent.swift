@@ -79,11 +79,15 @@ extension FieldChange {
 }
 
 /// What a mutation records before the store gives it an ID.
-public struct AuditRecord: Hashable, Sendable {
+public struct AuditRecord: Hashable, Sendable, Decodable {
     public var at: Timestamp
+    /// The user name, or `anonymous`.
     public var actor: String
+    /// What happened, e.g. `ticket.update`.
     public var action: String
+    /// What it happened to, e.g. `ticket/3`.
     public var entity: String
+    /// `{field: [old, new]}`.
     public var changes: [String: FieldChange]
     public var via: Channel
 
@@ -99,28 +103,30 @@ public struct AuditRecord: Hashable, Sendable {
     }
 }
 
-/// One entry of the append-only audit log.
+/// One entry of the append-only audit log: a record and the ID the store gave it. The record's fields read as
+/// the event's own (`event.actor`), and its JSON form is one flat object.
+@dynamicMemberLookup
 public struct AuditEvent: Hashable, Sendable, Decodable, JSONWritable {
     public var id: AuditEventID
-    public var at: Timestamp
-    /// The user name, or `anonymous`.
-    public var actor: String
-    /// What happened, e.g. `ticket.update`.
-    public var action: String
-    /// What it happened to, e.g. `ticket/3`.
-    public var entity: String
-    /// `{field: [old, new]}`.
-    public var changes: [String: FieldChange]
-    public var via: Channel
+    public var record: AuditRecord
 
     public init(id: AuditEventID, record: AuditRecord) {
         self.id = id
-        self.at = record.at
-        self.actor = record.actor
-        self.action = record.action
-        self.entity = record.entity
-        self.changes = record.changes
-        self.via = record.via
+        self.record = record
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.id = try decoder.container(keyedBy: CodingKeys.self).decode(AuditEventID.self, forKey: .id)
+        self.record = try AuditRecord(from: decoder)
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<AuditRecord, Value>) -> Value {
+        get { self.record[keyPath: field] }
+        set { self.record[keyPath: field] = newValue }
     }
 
     public func write(to json: inout JSONWriter) {
