@@ -99,8 +99,7 @@ public struct CRMService: Sendable {
     /// Refuses a customer delete before anyone confirms it: `forbidden` without `customer.delete`, then
     /// `not_found` for a missing customer. Changes nothing; `deleteCustomer` decides the rest.
     public func checkDeletable(_ id: CustomerID, by caller: Caller) async throws {
-        try self.authorize(caller, .customerDelete)
-        guard try await self.store.customer(id) != nil else { throw CRMError.notFound(entity: "customer/\(id)") }
+        try await self.checkDeletable("customer/\(id)", .customerDelete, by: caller) { try await self.store.customer(id) }
     }
 
     /// Deletes a customer that has no tickets (admin only); one that still has tickets is a `conflict`.
@@ -251,8 +250,15 @@ public struct CRMService: Sendable {
     /// Refuses a ticket delete before anyone confirms it: `forbidden` without `ticket.delete`, then `not_found`
     /// for a missing ticket. Changes nothing; `deleteTicket` decides the rest.
     public func checkDeletable(_ id: TicketID, by caller: Caller) async throws {
-        try self.authorize(caller, .ticketDelete)
-        guard try await self.store.ticket(id) != nil else { throw CRMError.notFound(entity: "ticket/\(id)") }
+        try await self.checkDeletable("ticket/\(id)", .ticketDelete, by: caller) { try await self.store.ticket(id) }
+    }
+
+    /// `forbidden` without `permission`, then `not_found` when `find` finds nothing.
+    private func checkDeletable<Entity>(
+        _ entity: String, _ permission: Permission, by caller: Caller, find: () async throws -> Entity?
+    ) async throws {
+        try self.authorize(caller, permission)
+        guard try await find() != nil else { throw CRMError.notFound(entity: entity) }
     }
 
     /// Deletes a ticket and its notes (admin only).
