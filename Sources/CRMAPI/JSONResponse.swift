@@ -11,6 +11,13 @@ enum JSONResponse {
         return self.make(status: status, headers: headers, bytes: json.bytes)
     }
 
+    /// `201 Created` with the new resource's path in `Location` (and any further `headers`).
+    static func created(_ body: some JSONWritable, at location: String, headers: HTTPFields = [:]) -> Response {
+        var fields: HTTPFields = [.location: location]
+        fields.append(contentsOf: headers)
+        return self.make(status: .created, headers: fields, body: body)
+    }
+
     /// One page of a list: its items as a JSON array, the total in `X-Total-Count`.
     static func page<Item: JSONWritable>(_ page: Page<Item>) -> Response {
         self.make(headers: [.totalCount: String(page.total)], body: page.items)

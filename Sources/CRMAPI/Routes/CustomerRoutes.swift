@@ -35,10 +35,8 @@ struct CustomerRoutes: Sendable {
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
         let input = try await JSONBody.decode(NewCustomer.self, from: call.request)
         let customer = try await self.service.createCustomer(input, by: call.caller)
-        return JSONResponse.make(
-            status: .created,
-            headers: [.location: "/api/customers/\(customer.id)", .eTag: ETag.header(customer.version)],
-            body: customer)
+        return JSONResponse.created(
+            customer, at: "/api/customers/\(customer.id)", headers: [.eTag: ETag.header(customer.version)])
     }
 
     private var customer: VersionedEntityRoutes<Customer> {

@@ -34,7 +34,7 @@ struct TokenRoutes: Sendable {
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
         let input = try await JSONBody.decode(NewToken.self, from: call.request)
         let issued = try await self.service.createToken(input, by: call.caller)
-        return JSONResponse.make(status: .created, headers: [.location: "/api/tokens/\(issued.token.id)"], body: issued)
+        return JSONResponse.created(issued, at: "/api/tokens/\(issued.token.id)")
     }
 
     @Sendable func show(_ call: APIRoute.Call) async throws -> Response {

@@ -29,7 +29,7 @@ struct UserRoutes: Sendable {
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
         let input = try await JSONBody.decode(NewUser.self, from: call.request)
         let user = try await self.service.createUser(input, by: call.caller)
-        return JSONResponse.make(status: .created, headers: [.location: "/api/users/\(user.name)"], body: user)
+        return JSONResponse.created(user, at: "/api/users/\(user.name)")
     }
 
     @Sendable func show(_ call: APIRoute.Call) async throws -> Response {
