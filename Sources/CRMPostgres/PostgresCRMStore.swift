@@ -77,12 +77,8 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     private static let userNameLock: Int32 = 0x75_73_65_72
 
     public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
-        try await self.pool.withConnection { connection in
-            try await Self.page(
-                limit: limit, offset: offset,
-                select: "SELECT \(unescaped: PostgresRows.userColumns) FROM users ORDER BY name LIMIT \(limit) OFFSET \(offset)",
-                PostgresRows.user, count: "SELECT count(*) FROM users", connection)
-        }
+        try await self.page(
+            of: "users", PostgresRows.userColumns, orderedBy: "name", limit: limit, offset: offset, PostgresRows.user)
     }
 
     public func user(named name: String) async throws -> UserProfile? {
@@ -234,12 +230,8 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     // MARK: Customers
 
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
-        try await self.pool.withConnection { connection in
-            try await Self.page(
-                limit: limit, offset: offset,
-                select: "SELECT \(unescaped: PostgresRows.customerColumns) FROM customers ORDER BY id LIMIT \(limit) OFFSET \(offset)",
-                PostgresRows.customer, count: "SELECT count(*) FROM customers", connection)
-        }
+        try await self.page(
+            of: "customers", PostgresRows.customerColumns, orderedBy: "id", limit: limit, offset: offset, PostgresRows.customer)
     }
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
@@ -499,6 +491,22 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     ) async throws -> Page<Item> {
         let items = try await Self.all(connection, select, decode)
         return Page(items: items, total: try await Self.count(connection, count), limit: limit, offset: offset)
+    }
+
+    /// One page of every row of `table`, ordered by the `order` column.
+    private func page<Item: Sendable>(
+        of table: String, _ columns: String, orderedBy order: String, limit: Int, offset: Int,
+        _ decode: (PostgresRow) throws -> Item
+    ) async throws -> Page<Item> {
+        try await self.pool.withConnection { connection in
+            try await Self.page(
+                limit: limit, offset: offset,
+                select: """
+                    SELECT \(unescaped: columns) FROM \(unescaped: table) ORDER BY \(unescaped: order) \
+                    LIMIT \(limit) OFFSET \(offset)
+                    """,
+                decode, count: "SELECT count(*) FROM \(unescaped: table)", connection)
+        }
     }
 
     /// The row of `table` whose `key` column holds `value`, read with `lock` (empty, `FOR UPDATE`, `FOR KEY
