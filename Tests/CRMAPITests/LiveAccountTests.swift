@@ -61,8 +61,7 @@ struct LiveAccountTests {
         let world = try await APIWorld.make()
         try await world.test { api in
             let created = try await api.post("/api/tokens", #"{"label": "ci", "expires": "12h"}"#, token: "admin123")
-            #expect(created.status == 201, "\(created)")
-            #expect(created.header("Location") == "/api/tokens/3")
+            expectCreated(created, at: "/api/tokens/3")
             let secret = try #require(created.object?["token"] as? String)
             #expect(secret.hasPrefix("crm_3_"))
             #expect(created.object?["label"] as? String == "ci")
@@ -91,8 +90,7 @@ struct LiveAccountTests {
         try await world.test { api in
             let created = try await api.post(
                 "/api/users", #"{"name": "alice", "role": "agent", "display_name": "Alice"}"#, token: "admin123")
-            #expect(created.status == 201, "\(created)")
-            #expect(created.header("Location") == "/api/users/alice")
+            expectCreated(created, at: "/api/users/alice")
             #expect(created.object?["disabled"] as? Bool == false)
             #expect(try await api.get("/api/users/alice", token: "admin123").object?["display_name"] as? String == "Alice")
             let patched = try await api.patch("/api/users/alice", #"{"disabled": true, "role": "admin"}"#, token: "admin123")

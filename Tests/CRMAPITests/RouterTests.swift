@@ -395,8 +395,7 @@ struct RouterTests {
             let created = try await api.post(
                 "/api/customers", #"{"name": "Ada Lovelace", "email": "ada@example.com", "company": "Engines"}"#,
                 token: Token.agent)
-            #expect(created.status == 201, "\(created)")
-            #expect(created.header("Location") == "/api/customers/3")
+            expectCreated(created, at: "/api/customers/3")
             #expect(Set(created.object?.keys.map { $0 } ?? []) == Self.customerKeys)
             #expect(int(created.object?["id"]) == 3)
             #expect(created.object?["company"] as? String == "Engines")

@@ -533,3 +533,9 @@ func withServe<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
     defer { serve.killIfRunning() }
     return try await body(try SocketDriver(address: address).port)
 }
+
+/// Expects `201 Created` naming the new resource's path in `Location`.
+func expectCreated(_ reply: Reply, at location: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(reply.status == 201, "\(reply)", sourceLocation: sourceLocation)
+    #expect(reply.header("Location") == location, sourceLocation: sourceLocation)
+}
