@@ -315,72 +315,16 @@ struct UserTests {
 }
 
 /// A store that counts the calls a use case makes, forwarding them all.
-final class CountingStore: CRMStore {
-    private let base: any CRMStore
+final class CountingStore: ForwardingStore, @unchecked Sendable {
     private let counts = Mutex((credential: 0, other: 0))
-
-    init(_ base: any CRMStore) {
-        self.base = base
-    }
 
     var credentialReads: Int { self.counts.withLock { $0.credential } }
     var otherCalls: Int { self.counts.withLock { $0.other } }
     func reset() { self.counts.withLock { $0 = (0, 0) } }
-    private func other() { self.counts.withLock { $0.other += 1 } }
 
-    func credential(_ lookup: CredentialLookup) async throws -> Credential? {
-        self.counts.withLock { $0.credential += 1 }
-        return try await self.base.credential(lookup)
+    override func willForward(_ call: String) {
+        self.counts.withLock { counts in
+            if call == "credential(_:)" { counts.credential += 1 } else { counts.other += 1 }
+        }
     }
-    func recordTokenUse(_ id: TokenID, at time: Timestamp, unlessUsedSince notBefore: Timestamp) async throws {
-        self.other()
-        try await self.base.recordTokenUse(id, at: time, unlessUsedSince: notBefore)
-    }
-    func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
-        self.other(); return try await self.base.users(limit: limit, offset: offset)
-    }
-    func user(named name: String) async throws -> UserProfile? { self.other(); return try await self.base.user(named: name) }
-    func insertUser(named name: String, _ make: @Sendable (UserProfile?) throws -> Recorded<UserProfile>) async throws -> UserProfile {
-        self.other(); return try await self.base.insertUser(named: name, make)
-    }
-    func updateUser(named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?) async throws -> UserProfile {
-        self.other(); return try await self.base.updateUser(named: name, change)
-    }
-    func tokens(_ query: TokenQuery) async throws -> Page<Token> { self.other(); return try await self.base.tokens(query) }
-    func token(_ id: TokenID) async throws -> Token? { self.other(); return try await self.base.token(id) }
-    func insertToken(for userName: String, _ make: @Sendable (TokenID, UserProfile?) throws -> Recorded<StoredToken>) async throws -> Token {
-        self.other(); return try await self.base.insertToken(for: userName, make)
-    }
-    func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
-        self.other(); return try await self.base.updateToken(id, change)
-    }
-    func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
-        self.other(); return try await self.base.customers(limit: limit, offset: offset)
-    }
-    func customer(_ id: CustomerID) async throws -> Customer? { self.other(); return try await self.base.customer(id) }
-    func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
-        self.other(); return try await self.base.insertCustomer(make)
-    }
-    func updateCustomer(_ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?) async throws -> Customer {
-        self.other(); return try await self.base.updateCustomer(id, change)
-    }
-    func deleteCustomer(_ id: CustomerID, _ check: @Sendable (Customer, Int) throws -> AuditRecord) async throws {
-        self.other(); try await self.base.deleteCustomer(id, check)
-    }
-    func tickets(_ query: TicketQuery) async throws -> Page<Ticket> { self.other(); return try await self.base.tickets(query) }
-    func ticket(_ id: TicketID) async throws -> Ticket? { self.other(); return try await self.base.ticket(id) }
-    func insertTicket(for customerID: CustomerID, _ make: @Sendable (TicketID, Customer?) throws -> Recorded<Ticket>) async throws -> Ticket {
-        self.other(); return try await self.base.insertTicket(for: customerID, make)
-    }
-    func updateTicket(_ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?) async throws -> Ticket {
-        self.other(); return try await self.base.updateTicket(id, change)
-    }
-    func deleteTicket(_ id: TicketID, _ check: @Sendable (Ticket) throws -> AuditRecord) async throws {
-        self.other(); try await self.base.deleteTicket(id, check)
-    }
-    func insertNote(on ticketID: TicketID, _ make: @Sendable (NoteID, Ticket) throws -> Recorded<Note>) async throws -> Note {
-        self.other(); return try await self.base.insertNote(on: ticketID, make)
-    }
-    func notes(on ticketID: TicketID) async throws -> [Note] { self.other(); return try await self.base.notes(on: ticketID) }
-    func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> { self.other(); return try await self.base.auditEvents(query) }
 }
