@@ -20,6 +20,9 @@ final class SQLiteWriter: Sendable {
     private let waitForLock: String
     /// Writes of this process started and not yet finished, either way.
     private let inFlight = Atomic<Int>(0)
+    /// Whether the writer connection's busy timeout is off now (as the at-once way leaves it), so a run of writes
+    /// at once sets it once instead of once per write. Read and changed only inside the writer's serialized access.
+    private let lockWaitIsOff = Atomic<Bool>(false)
 
     init(pool: DatabasePool, busyTimeoutMilliseconds: Int) {
         self.pool = pool
@@ -32,7 +35,9 @@ final class SQLiteWriter: Sendable {
         defer { self.inFlight.subtract(1, ordering: .acquiringAndReleasing) }
         if alone, case .committed(let result) = try self.writeAtOnce(updates) { return result }
         return try await self.pool.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: self.waitForLock).execute()
+            if self.lockWaitIsOff.exchange(false, ordering: .relaxed) {
+                try db.cachedStatement(sql: self.waitForLock).execute()
+            }
             try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
             return try Self.finish(db, updates)
         }
@@ -76,7 +81,9 @@ final class SQLiteWriter: Sendable {
     /// The at-once way: `BEGIN IMMEDIATE` with the busy timeout off.
     private func writeAtOnce<T>(_ updates: (Database) throws -> T) throws -> AtOnce<T> {
         try self.pool.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "PRAGMA busy_timeout = 0").execute()
+            if !self.lockWaitIsOff.exchange(true, ordering: .relaxed) {
+                try db.cachedStatement(sql: "PRAGMA busy_timeout = 0").execute()
+            }
             do {
                 try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
