@@ -87,7 +87,10 @@ let package = Package(
             ],
             resources: [.embedInCode("Training/Lessons")]
         ),
-        .target(name: "CRMTestSupport", dependencies: ["CRMDomain"], path: "Tests/CRMTestSupport"),
+        .target(
+            name: "CRMTestSupport",
+            dependencies: ["CRMDomain", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Tests/CRMTestSupport"),
         .target(
             name: "CRMStoreContract", dependencies: ["CRMDomain", "CRMTestSupport"], path: "Tests/CRMStoreContract",
             exclude: ["README.md"]),

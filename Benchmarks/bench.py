@@ -72,30 +72,43 @@ def startup(binary, runs, warmups=3):
     return statistics.median(times[warmups:])
 
 
+def watch_for_url(process, pattern):
+    """Reads a `crm` process's stdout on a thread of its own; returns a function that waits (up to TIMEOUT) for
+    the first line matching `pattern`, whose group 1 is the server's URL, and returns it (None if stdout ends
+    first)."""
+    found = []
+    ready = threading.Event()
+
+    def read_output():
+        for line in process.stdout:
+            match = re.search(pattern, line)
+            if match and not found:
+                found.append(match.group(1).decode())
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read_output, daemon=True).start()
+
+    def wait():
+        ready.wait(TIMEOUT)
+        return found[0] if found else None
+
+    return wait
+
+
 class Server:
     """`crm` fed a preload script on stdin, then `server start --port 0`; stdin stays open so it keeps serving."""
 
     def __init__(self, binary, preload_path):
         self.process = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=ENV)
-        self.url = None
-        ready = threading.Event()
-
-        def read_output():
-            for line in self.process.stdout:
-                match = re.search(rb"serving (http://\S+)", line)
-                if match and not self.url:
-                    self.url = match.group(1).decode()
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=read_output, daemon=True).start()
+        wait_for_url = watch_for_url(self.process, rb"serving (http://\S+)")
         with open(preload_path, "rb") as preload:
             for chunk in iter(lambda: preload.read(1 << 20), b""):
                 self.process.stdin.write(chunk)
         self.process.stdin.write(b"server start --port 0\n")
         self.process.stdin.flush()
-        ready.wait(TIMEOUT)
+        self.url = wait_for_url()
         if not self.url:
             self.stop()
             sys.exit("the server did not start")

@@ -45,19 +45,7 @@ class Serve:
     def __init__(self, binary, url):
         self.process = subprocess.Popen([binary, "serve", "--port", "0", "--db", url], stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=bench.ENV)
-        self.url = None
-        ready = threading.Event()
-
-        def read_output():
-            for line in self.process.stdout:
-                match = re.search(rb"listening on (http://\S+)", line)
-                if match and not self.url:
-                    self.url = match.group(1).decode()
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=read_output, daemon=True).start()
-        ready.wait(bench.TIMEOUT)
+        self.url = bench.watch_for_url(self.process, rb"listening on (http://\S+)")()
         if not self.url:
             self.stop()
             sys.exit("crm serve on PostgreSQL did not start")

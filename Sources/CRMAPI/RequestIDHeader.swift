@@ -25,14 +25,6 @@ enum RequestIDHeader {
     static func isSane(_ text: String) -> Bool {
         let bytes = text.utf8
         return (1...self.maximumLength).contains(bytes.count)
-            && bytes.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
-                    UInt8(ascii: "-"):
-                    true
-                default: false
-                }
-            }
+            && bytes.allSatisfy { ASCII.isLetterOrDigit($0) || "._:-".utf8.contains($0) }
     }
 }

@@ -74,12 +74,10 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func users(limit: Int, offset: Int) async throws -> Page<UserProfile> {
         try await self.pool.withConnection { connection in
-            let items = try await Self.all(
-                connection,
-                "SELECT \(unescaped: PostgresRows.userColumns) FROM users ORDER BY name LIMIT \(limit) OFFSET \(offset)",
-                PostgresRows.user)
-            let total = try await Self.count(connection, "SELECT count(*) FROM users")
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            try await Self.page(
+                limit: limit, offset: offset,
+                select: "SELECT \(unescaped: PostgresRows.userColumns) FROM users ORDER BY name LIMIT \(limit) OFFSET \(offset)",
+                PostgresRows.user, count: "SELECT count(*) FROM users", connection)
         }
     }
 
@@ -134,17 +132,16 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func tokens(_ query: TokenQuery) async throws -> Page<Token> {
         try await self.pool.withConnection { connection in
-            let items = try await Self.all(
-                connection,
-                """
-                SELECT \(unescaped: PostgresRows.tokenColumns) FROM tokens
-                    WHERE \(query.user)::text IS NULL OR user_name = \(query.user)
-                    ORDER BY id LIMIT \(query.limit) OFFSET \(query.offset)
-                """,
-                PostgresRows.token)
-            let total = try await Self.count(
-                connection, "SELECT count(*) FROM tokens WHERE \(query.user)::text IS NULL OR user_name = \(query.user)")
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            try await Self.page(
+                limit: query.limit, offset: query.offset,
+                select: """
+                    SELECT \(unescaped: PostgresRows.tokenColumns) FROM tokens
+                        WHERE \(query.user)::text IS NULL OR user_name = \(query.user)
+                        ORDER BY id LIMIT \(query.limit) OFFSET \(query.offset)
+                    """,
+                PostgresRows.token,
+                count: "SELECT count(*) FROM tokens WHERE \(query.user)::text IS NULL OR user_name = \(query.user)",
+                connection)
         }
     }
 
@@ -234,22 +231,16 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func customers(limit: Int, offset: Int) async throws -> Page<Customer> {
         try await self.pool.withConnection { connection in
-            let items = try await Self.all(
-                connection,
-                "SELECT \(unescaped: PostgresRows.customerColumns) FROM customers ORDER BY id LIMIT \(limit) OFFSET \(offset)",
-                PostgresRows.customer)
-            let total = try await Self.count(connection, "SELECT count(*) FROM customers")
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            try await Self.page(
+                limit: limit, offset: offset,
+                select: "SELECT \(unescaped: PostgresRows.customerColumns) FROM customers ORDER BY id LIMIT \(limit) OFFSET \(offset)",
+                PostgresRows.customer, count: "SELECT count(*) FROM customers", connection)
         }
     }
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
         try await self.pool.withConnection { connection in
-            try await Self.all(
-                connection,
-                "SELECT \(unescaped: PostgresRows.customerColumns) FROM customers WHERE id = \(id.rawValue)",
-                PostgresRows.customer
-            ).first
+            try await Self.lockCustomer(id, "", connection)
         }
     }
 
@@ -303,21 +294,19 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
                 return try await Self.searchTickets(query, search: search, connection)
             }
             let filter = TicketFilterSQL(query)
-            let items = try await Self.all(
-                connection,
-                filter.query(
-                    select: PostgresRows.ticketColumns, then: "ORDER BY id LIMIT $7 OFFSET $8", query.limit, query.offset),
-                PostgresRows.ticket)
-            let total =
+            // A customer's (or every) ticket count is kept in `ticket_counts`: no scan of the tickets.
+            let count: PostgresQuery =
                 filter.isCustomerOnly
-                ? try await Self.count(
-                    connection,
-                    """
-                    SELECT coalesce(sum(tickets), 0)::bigint FROM ticket_counts
-                        WHERE \(query.customerID?.rawValue)::bigint IS NULL OR customer_id = \(query.customerID?.rawValue)
-                    """)
-                : try await Self.count(connection, filter.query(select: "count(*)"))
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+                ? """
+                SELECT coalesce(sum(tickets), 0)::bigint FROM ticket_counts
+                    WHERE \(query.customerID?.rawValue)::bigint IS NULL OR customer_id = \(query.customerID?.rawValue)
+                """
+                : filter.query(select: "count(*)")
+            return try await Self.page(
+                limit: query.limit, offset: query.offset,
+                select: filter.query(
+                    select: PostgresRows.ticketColumns, then: "ORDER BY id LIMIT $7 OFFSET $8", query.limit, query.offset),
+                PostgresRows.ticket, count: count, connection)
         }
     }
 
@@ -415,22 +404,20 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func auditEvents(_ query: AuditQuery) async throws -> Page<AuditEvent> {
         try await self.pool.withConnection { connection in
-            let items = try await Self.all(
-                connection,
-                """
-                SELECT \(unescaped: PostgresRows.auditColumns) FROM audit_events
-                    WHERE (\(query.actor)::text IS NULL OR actor = \(query.actor))
-                    AND (\(query.entity)::text IS NULL OR entity = \(query.entity))
-                    ORDER BY id LIMIT \(query.limit) OFFSET \(query.offset)
-                """,
-                PostgresRows.auditEvent)
-            let total = try await Self.count(
-                connection,
-                """
-                SELECT count(*) FROM audit_events WHERE (\(query.actor)::text IS NULL OR actor = \(query.actor))
-                    AND (\(query.entity)::text IS NULL OR entity = \(query.entity))
-                """)
-            return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            try await Self.page(
+                limit: query.limit, offset: query.offset,
+                select: """
+                    SELECT \(unescaped: PostgresRows.auditColumns) FROM audit_events
+                        WHERE (\(query.actor)::text IS NULL OR actor = \(query.actor))
+                        AND (\(query.entity)::text IS NULL OR entity = \(query.entity))
+                        ORDER BY id LIMIT \(query.limit) OFFSET \(query.offset)
+                    """,
+                PostgresRows.auditEvent,
+                count: """
+                    SELECT count(*) FROM audit_events WHERE (\(query.actor)::text IS NULL OR actor = \(query.actor))
+                        AND (\(query.entity)::text IS NULL OR entity = \(query.entity))
+                    """,
+                connection)
         }
     }
 
@@ -501,40 +488,49 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
             "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(unescaped: sequence)")
     }
 
-    private static func fetchUser(_ name: String, lock: String, _ connection: PostgresConnection) async throws
-        -> UserProfile?
-    {
+    /// One page: the items `select` returns, decoded by `decode`, and the total `count` returns.
+    private static func page<Item>(
+        limit: Int, offset: Int, select: PostgresQuery, _ decode: (PostgresRow) throws -> Item, count: PostgresQuery,
+        _ connection: PostgresConnection
+    ) async throws -> Page<Item> {
+        let items = try await Self.all(connection, select, decode)
+        return Page(items: items, total: try await Self.count(connection, count), limit: limit, offset: offset)
+    }
+
+    /// The row of `table` whose `key` column holds `value`, read with `lock` (empty, `FOR UPDATE`, `FOR KEY
+    /// SHARE`), or nil.
+    private static func fetch<Key: PostgresNonThrowingEncodable, Item>(
+        _ columns: String, from table: String, where key: String = "id", is value: Key, lock: String,
+        _ decode: (PostgresRow) throws -> Item, _ connection: PostgresConnection
+    ) async throws -> Item? {
         try await Self.all(
             connection,
-            "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE name = \(name) \(unescaped: lock)",
-            PostgresRows.user
+            "SELECT \(unescaped: columns) FROM \(unescaped: table) WHERE \(unescaped: key) = \(value) \(unescaped: lock)",
+            decode
         ).first
     }
 
+    private static func fetchUser(_ name: String, lock: String, _ connection: PostgresConnection) async throws
+        -> UserProfile?
+    {
+        try await Self.fetch(
+            PostgresRows.userColumns, from: "users", where: "name", is: name, lock: lock, PostgresRows.user, connection)
+    }
+
     private static func fetchToken(_ id: TokenID, lock: String, _ connection: PostgresConnection) async throws -> Token? {
-        try await Self.all(
-            connection,
-            "SELECT \(unescaped: PostgresRows.tokenColumns) FROM tokens WHERE id = \(id.rawValue) \(unescaped: lock)",
-            PostgresRows.token
-        ).first
+        try await Self.fetch(PostgresRows.tokenColumns, from: "tokens", is: id.rawValue, lock: lock, PostgresRows.token, connection)
     }
 
     private static func lockCustomer(_ id: CustomerID, _ lock: String, _ connection: PostgresConnection) async throws
         -> Customer?
     {
-        try await Self.all(
-            connection,
-            "SELECT \(unescaped: PostgresRows.customerColumns) FROM customers WHERE id = \(id.rawValue) \(unescaped: lock)",
-            PostgresRows.customer
-        ).first
+        try await Self.fetch(
+            PostgresRows.customerColumns, from: "customers", is: id.rawValue, lock: lock, PostgresRows.customer, connection)
     }
 
     private static func fetchTicket(_ id: TicketID, lock: String, _ connection: PostgresConnection) async throws -> Ticket? {
-        try await Self.all(
-            connection,
-            "SELECT \(unescaped: PostgresRows.ticketColumns) FROM tickets WHERE id = \(id.rawValue) \(unescaped: lock)",
-            PostgresRows.ticket
-        ).first
+        try await Self.fetch(
+            PostgresRows.ticketColumns, from: "tickets", is: id.rawValue, lock: lock, PostgresRows.ticket, connection)
     }
 
     /// Runs `statement` and appends `record` to the audit log as event `id`, in one round trip (a data-modifying

@@ -4,35 +4,65 @@ import PostgresNIO
 import Synchronization
 
 /// crm's connections to one database: a `PostgresClient` run as a service in a task of its own, from which each
-/// store call leases a connection. A call that gets no connection within `leaseTimeout`, while no other call got
-/// one either (the server is down or restarting, so the pool cannot open one; a pool that is merely busy keeps
-/// handing out connections), fails with `CRMError.unavailable` and does nothing; the pool keeps trying in the
-/// background, so calls succeed again once the server is back, without a restart.
+/// store call leases a connection, in the caller's own task.
+///
+/// PostgresNIO's pool keeps a lease waiting for as long as it cannot open a connection (the server is down or
+/// restarting) or its connections hang (the server stopped answering, the network split). A watchdog looks at the
+/// waiting leases a few times a second: when one has waited longer than `leaseTimeout` while no call got a connection
+/// (the pool is cut off, not merely busy), it replaces the client with a fresh one and shuts the old one down, which
+/// closes its connections and fails the leases waiting on it and the statements hanging on it; those calls fail with
+/// `CRMError.unavailable`. The fresh client keeps trying in the background, so calls succeed again once the server is
+/// back, without a restart.
 final class PostgresPool: Sendable {
-    let client: PostgresClient
     let logger: Logger
     let leaseTimeout: Duration
-    private let runner: Task<Void, Never>
-    /// Calls holding a leased connection now, and calls waiting for one (`GET /metrics`).
-    private let leasesInUse = Atomic<Int>(0)
-    private let leasesWaiting = Atomic<Int>(0)
-    /// When a call last got a connection (nanoseconds of `ContinuousClock`, from `start`).
-    private let lastLease = Atomic<Int64>(0)
+    private let configuration: PostgresClient.Configuration
+    private let state: Mutex<State>
+    private let watchdog = Mutex<Task<Void, Never>?>(nil)
     private let start = ContinuousClock.now
 
+    /// The client in use and the leases waiting on it.
+    private struct State {
+        var client: PostgresClient
+        var runner: Task<Void, Never>
+        /// When each waiting lease started (nanoseconds since `start`), by a number of its own.
+        var waiting: [Int: Int64] = [:]
+        var nextWaiter = 0
+        var inUse = 0
+        /// When a call last got a connection.
+        var lastLease: Int64 = 0
+        var closed = false
+    }
+
     init(url: PostgresURL, logger: Logger) throws(PostgresStoreError) {
-        let client = PostgresClient(configuration: try url.clientConfiguration, backgroundLogger: logger)
-        self.client = client
+        let configuration = try url.clientConfiguration
+        self.configuration = configuration
         self.logger = logger
         self.leaseTimeout = url.connectTimeout
-        self.runner = Task { await client.run() }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.state = Mutex(State(client: client, runner: Self.run(client)))
+        let watchdog = Task { [weak self] in
+            while !Task.isCancelled, let interval = self.map({ $0.leaseTimeout / 4 }) {
+                try? await Task.sleep(for: max(interval, .milliseconds(100)))
+                self?.replaceClientIfCutOff()
+            }
+        }
+        self.watchdog.withLock { $0 = watchdog }
+    }
+
+    private static func run(_ client: PostgresClient) -> Task<Void, Never> {
+        Task { await client.run() }
     }
 
     /// Closes every connection; calls after this fail with `unavailable`. Waits for the pool to shut down for at
     /// most `leaseTimeout`: with the server down, its shutdown can wait on connection attempts that never end.
     func close() async {
-        self.runner.cancel()
-        let runner = self.runner
+        self.watchdog.withLock { $0?.cancel() }
+        let runner = self.state.withLock { state in
+            state.closed = true
+            state.runner.cancel()
+            return state.runner
+        }
         let settled = Atomic<Bool>(false)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let settle = { @Sendable in
@@ -51,8 +81,7 @@ final class PostgresPool: Sendable {
 
     /// Calls using a connection and calls waiting for one, now.
     var usage: ConnectionPoolUsage {
-        ConnectionPoolUsage(
-            open: nil, inUse: self.leasesInUse.load(ordering: .relaxed), waiting: self.leasesWaiting.load(ordering: .relaxed))
+        self.state.withLock { state in ConnectionPoolUsage(open: nil, inUse: state.inUse, waiting: state.waiting.count) }
     }
 
     /// Runs `body` on a leased connection; any PostgreSQL failure comes out translated (`PostgresFailure`).
@@ -79,137 +108,54 @@ final class PostgresPool: Sendable {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
-    /// Leases a connection in a child task, which hands it over and holds the lease until `body` (run here, in the
-    /// caller's task) is done, while a timer gives up on the lease after `leaseTimeout`. Whichever of the two
-    /// settles the handoff first wins: `body` never starts once the timer has given up, and the timer never fails a
-    /// `body` that has started (it may be committing).
+    /// Leases a connection from the client in use, counted as waiting until it comes and in use until `body` is
+    /// done. A lease the watchdog gave up on fails with `unavailable`.
     private func leased<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let handoff = LeaseHandoff()
-        let client = self.client
-        let timeout = self.leaseTimeout
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    try await client.withConnection { connection in
-                        guard handoff.offer(connection) else { return }
-                        self.lastLease.store(self.now, ordering: .relaxed)
-                        await handoff.waitUntilReturned()
-                    }
-                } catch {
-                    handoff.fail(error)
+        let started = self.now
+        let (client, waiter) = try self.state.withLock { state throws(CRMError) in
+            guard !state.closed else { throw CRMError.unavailable(reason: "the connection pool is closed") }
+            defer { state.nextWaiter += 1 }
+            state.waiting[state.nextWaiter] = started
+            return (state.client, state.nextWaiter)
+        }
+        var leased = false
+        defer {
+            self.state.withLock { state in
+                if leased { state.inUse -= 1 } else { state.waiting[waiter] = nil }
+            }
+        }
+        do {
+            return try await client.withConnection { connection in
+                let now = self.now
+                self.state.withLock { state in
+                    state.waiting[waiter] = nil
+                    state.inUse += 1
+                    state.lastLease = now
                 }
+                leased = true
+                return try await body(connection)
             }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: timeout)
-                    guard !Task.isCancelled, handoff.isWaiting else { return }
-                    // Others got connections meanwhile: the pool is busy, not cut off; wait on.
-                    if self.now - self.lastLease.load(ordering: .relaxed) < Self.nanoseconds(timeout) { continue }
-                    handoff.fail(
-                        CRMError.unavailable(reason: "no connection to the server within \(timeout.components.seconds) s"))
-                    return
-                }
-            }
-            defer {
-                handoff.giveBack()
-                group.cancelAll()
-            }
-            self.leasesWaiting.add(1, ordering: .relaxed)
-            let connection: PostgresConnection
-            do {
-                connection = try await handoff.connection()
-                self.leasesWaiting.subtract(1, ordering: .relaxed)
-            } catch {
-                self.leasesWaiting.subtract(1, ordering: .relaxed)
-                throw error
-            }
-            self.leasesInUse.add(1, ordering: .relaxed)
-            defer { self.leasesInUse.subtract(1, ordering: .relaxed) }
-            return try await body(connection)
-        }
-    }
-}
-
-/// A connection passed from the task that leases it to the task that uses it, or the reason there is none.
-private final class LeaseHandoff: Sendable {
-    private enum State {
-        case waiting(CheckedContinuation<PostgresConnection, any Error>?)
-        case offered(PostgresConnection)
-        case taken
-        case failed(any Error)
-    }
-
-    private let state = Mutex<State>(.waiting(nil))
-    private let returned = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
-
-    /// The leased connection, once offered; throws the lease's failure or the timer's.
-    func connection() async throws -> PostgresConnection {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<PostgresConnection, any Error>? = self.state.withLock { state in
-                switch state {
-                case .offered(let connection):
-                    state = .taken
-                    return .success(connection)
-                case .failed(let error): return .failure(error)
-                case .waiting, .taken:
-                    state = .waiting(continuation)
-                    return nil
-                }
-            }
-            if let ready { continuation.resume(with: ready) }
+        } catch where !leased && self.state.withLock({ $0.client !== client }) {
+            // The watchdog retired the client this lease waited on.
+            throw CRMError.unavailable(reason: "no connection to the server within \(self.leaseTimeout.components.seconds) s")
         }
     }
 
-    /// Whether the handoff is still waiting for a connection.
-    var isWaiting: Bool {
-        self.state.withLock { state in
-            if case .waiting = state { return true }
-            return false
+    /// Replaces the client when a lease has waited longer than `leaseTimeout` while no call got a connection;
+    /// shutting the old client down fails the leases waiting on it and closes its connections.
+    private func replaceClientIfCutOff() {
+        let now = self.now
+        let timeout = Self.nanoseconds(self.leaseTimeout)
+        let retired: Task<Void, Never>? = self.state.withLock { state in
+            guard !state.closed, now - state.lastLease > timeout,
+                let oldest = state.waiting.values.min(), now - oldest > timeout
+            else { return nil }
+            let retired = state.runner
+            state.client = PostgresClient(configuration: self.configuration, backgroundLogger: self.logger)
+            state.runner = Self.run(state.client)
+            state.waiting.removeAll()
+            return retired
         }
-    }
-
-    /// Hands over a leased connection; false when the user has given up on it already.
-    func offer(_ connection: PostgresConnection) -> Bool {
-        let (accepted, waiter): (Bool, CheckedContinuation<PostgresConnection, any Error>?) = self.state.withLock { state in
-            switch state {
-            case .waiting(let waiter):
-                state = waiter == nil ? .offered(connection) : .taken
-                return (true, waiter)
-            case .offered, .taken, .failed: return (false, nil)
-            }
-        }
-        waiter?.resume(returning: connection)
-        return accepted
-    }
-
-    /// Settles the handoff with an error, unless a connection was handed over already.
-    func fail(_ error: any Error) {
-        let waiter: CheckedContinuation<PostgresConnection, any Error>? = self.state.withLock { state in
-            guard case .waiting(let waiter) = state else { return nil }
-            state = .failed(error)
-            return waiter
-        }
-        waiter?.resume(throwing: error)
-    }
-
-    /// Suspends the leasing task until the user is done with the connection.
-    func waitUntilReturned() async {
-        await withCheckedContinuation { continuation in
-            let done = self.returned.withLock { returned in
-                if !returned.done { returned.waiter = continuation }
-                return returned.done
-            }
-            if done { continuation.resume() }
-        }
-    }
-
-    /// The user is done with the connection (or never got one).
-    func giveBack() {
-        let waiter = self.returned.withLock { returned in
-            returned.done = true
-            defer { returned.waiter = nil }
-            return returned.waiter
-        }
-        waiter?.resume()
+        retired?.cancel()
     }
 }

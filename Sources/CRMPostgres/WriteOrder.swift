@@ -10,9 +10,10 @@ import Synchronization
 ///
 /// The writes that arrive while one batch is being served are served together as the next batch, by one of them (the
 /// leader, on its own connection): one query takes the entity IDs of the whole batch, the closures run one after the
-/// other in arrival order, and one more query takes the audit event IDs of those that changed something. So a batch
-/// costs two round trips however many writes it holds, and a busy server does not queue its writes behind one round
-/// trip each. An audit ID is taken only for a change, so a write that changes nothing uses none up.
+/// other in arrival order, and one more query takes the audit event IDs of those that changed something (a batch of
+/// inserts only takes its audit IDs with its entity IDs). So a batch costs one or two round trips however many writes
+/// it holds, and a busy server does not queue its writes behind round trips of their own. A change that changes
+/// nothing uses no audit ID; an insert whose closure throws leaves its IDs unused.
 ///
 /// A batch holds no lock of the database and runs only `nextval` (which never waits for another transaction) and
 /// the domain's pure closures; rows are locked before a write joins and written after it leaves. So a batch always
@@ -32,10 +33,10 @@ final class WriteOrder: Sendable {
         taking sequence: String, on connection: PostgresConnection, _ step: @Sendable (Int) throws -> Recorded<Value>
     ) async throws -> (recorded: Recorded<Value>, auditID: Int) {
         let result = try await self.run(taking: sequence, on: connection) { id -> Recorded<Value>? in
-            guard let id else { throw WriteOrderError.noEntityID }
+            guard let id else { throw WriteOrderError.noID }
             return try step(id)
         }
-        guard let result else { throw WriteOrderError.noAuditID }
+        guard let result else { throw WriteOrderError.noID }
         return result
     }
 
@@ -52,7 +53,7 @@ final class WriteOrder: Sendable {
         on connection: PostgresConnection, _ step: @Sendable () throws -> Recorded<Value>
     ) async throws -> (recorded: Recorded<Value>, auditID: Int) {
         let result = try await self.run(taking: nil, on: connection) { _ -> Recorded<Value>? in try step() }
-        guard let result else { throw WriteOrderError.noAuditID }
+        guard let result else { throw WriteOrderError.noID }
         return result
     }
 
@@ -71,7 +72,7 @@ final class WriteOrder: Sendable {
             }
             let auditID = try await self.submit(write, on: connection)
             guard let recorded = try outcome.value() else { return nil }
-            guard let auditID else { throw WriteOrderError.noAuditID }
+            guard let auditID else { throw WriteOrderError.noID }
             return (recorded, auditID)
         }
     }
@@ -92,8 +93,9 @@ final class WriteOrder: Sendable {
                 return try auditID.get()
             case .lead:
                 let batch = self.state.withLock { state in
-                    defer { state.queue.removeAll(keepingCapacity: true) }
-                    return state.queue
+                    let batch = Array(state.queue.prefix(Self.batchLimit))
+                    state.queue.removeFirst(batch.count)
+                    return batch
                 }
                 await Self.serve(batch, on: connection)
                 let next: PendingWrite? = self.state.withLock { state in
@@ -109,13 +111,27 @@ final class WriteOrder: Sendable {
         }
     }
 
+    /// The most writes one batch serves (two IDs each at most: well within a query's 1,664 columns).
+    private static let batchLimit = 200
+    private static let auditSequence = "audit_events_id_seq"
+
     /// Takes the batch's entity IDs, runs its steps in order, takes the audit IDs of those that changed something,
-    /// and settles every write; a failed query fails the writes not settled yet.
+    /// and settles every write; a failed query fails them all. A batch of inserts only (whose steps always record a
+    /// change) takes its audit IDs with its entity IDs, in one round trip.
     private static func serve(_ batch: [PendingWrite], on connection: PostgresConnection) async {
         do {
-            let ids = try await Self.entityIDs(for: batch.map(\.sequence), on: connection)
-            let changed = zip(batch, ids).map { write, id in write.runStep(id) }
-            let auditIDs = try await Self.auditIDs(count: changed.filter { $0 }.count, on: connection)
+            let insertsOnly = batch.allSatisfy { $0.sequence != nil }
+            let entitySequences = batch.compactMap(\.sequence)
+            let taken = try await Self.takeIDs(
+                entitySequences + (insertsOnly ? Array(repeating: Self.auditSequence, count: batch.count) : []),
+                on: connection)
+            var entityIDs = taken[..<entitySequences.count].makeIterator()
+            let changed = batch.map { write in write.runStep(write.sequence == nil ? nil : entityIDs.next()) }
+            let auditIDs =
+                insertsOnly
+                ? Array(taken[entitySequences.count...])
+                : try await Self.takeIDs(
+                    Array(repeating: Self.auditSequence, count: changed.filter { $0 }.count), on: connection)
             var next = auditIDs.makeIterator()
             for (write, changed) in zip(batch, changed) {
                 write.send(.done(.success(changed ? next.next() : nil)))
@@ -128,44 +144,30 @@ final class WriteOrder: Sendable {
         }
     }
 
-    /// One ID of each sequence asked for, in one query; within a sequence the IDs ascend in batch order.
-    private static func entityIDs(for sequences: [String?], on connection: PostgresConnection) async throws -> [Int?] {
-        let asked = sequences.compactMap { $0 }
-        guard !asked.isEmpty else { return sequences.map { _ in nil } }
-        var query = PostgresQuery(unsafeSQL: "SELECT " + asked.indices.map { "nextval($\($0 + 1)::regclass)" }.joined(separator: ", "))
-        for sequence in asked { query.binds.append(sequence) }
+    /// One ID of each sequence named, in one query (one `nextval` column each); within a sequence the IDs ascend in
+    /// the order named.
+    private static func takeIDs(_ sequences: [String], on connection: PostgresConnection) async throws -> [Int] {
+        guard !sequences.isEmpty else { return [] }
+        var query = PostgresQuery(
+            unsafeSQL: "SELECT " + sequences.indices.map { "nextval($\($0 + 1)::regclass)" }.joined(separator: ", "))
+        for sequence in sequences { query.binds.append(sequence) }
         var taken: [String: [Int]] = [:]
         for row in try await connection.answer(query, logger: PostgresCRMStore.silentLogger) {
-            for (sequence, cell) in zip(asked, row) {
+            for (sequence, cell) in zip(sequences, row) {
                 taken[sequence, default: []].append(try cell.decode(Int.self))
             }
         }
         var ascending = taken.mapValues { $0.sorted().makeIterator() }
         return try sequences.map { sequence in
-            guard let sequence else { return nil }
-            guard let id = ascending[sequence]?.next() else { throw WriteOrderError.noEntityID }
+            guard let id = ascending[sequence]?.next() else { throw WriteOrderError.noID }
             return id
         }
-    }
-
-    /// `count` new audit event IDs, ascending.
-    private static func auditIDs(count: Int, on connection: PostgresConnection) async throws -> [Int] {
-        guard count > 0 else { return [] }
-        var ids: [Int] = []
-        let query: PostgresQuery =
-            "SELECT nextval('audit_events_id_seq') AS id FROM generate_series(1, \(count)) ORDER BY id"
-        for row in try await connection.answer(query, logger: PostgresCRMStore.silentLogger) {
-            ids.append(try row.decode(Int.self))
-        }
-        guard ids.count == count else { throw WriteOrderError.noAuditID }
-        return ids
     }
 }
 
 /// The server answered an ID query with fewer IDs than asked for, or a settled write's step never ran.
 enum WriteOrderError: Error {
-    case noEntityID
-    case noAuditID
+    case noID
     case stepNotRun
 }
 

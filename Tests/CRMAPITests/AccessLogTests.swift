@@ -1,5 +1,6 @@
 import CRMAPI
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -56,9 +57,7 @@ struct AccessLogTests {
     func linePerResponse() async throws {
         let world = try await APIWorld.make()
         let log = CapturedLog()
-        let server = BackgroundServer()
-        let address = try await server.start(service: world.service, host: "127.0.0.1", port: 0, logger: log.logger())
-        let api = try SocketDriver(address: address)
+        let (server, api) = try await world.startServer(logger: log.logger())
 
         let customer = try await api.get(
             "/api/customers/1?secret=hunter2&token=\(Token.agent)", token: Token.admin,
@@ -141,10 +140,8 @@ struct AccessLogTests {
 
     @Test("crm serve writes access lines to stderr at info, never the token")
     func serveLogsToStandardError() async throws {
-        let serve = try CRMProcess(["serve", "--port", "0"])
+        let (serve, address) = try await CRMProcess.serve()
         defer { serve.killIfRunning() }
-        let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
-        let address = try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)")
         let reply = try await SocketDriver(address: address).get("/api/me", token: Token.agent)
         let id = try #require(reply.header("X-Request-Id"))
         let line = try await OutputCursor(serve.stderr).awaitNext(

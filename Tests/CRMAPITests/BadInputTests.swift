@@ -1,5 +1,6 @@
 import CRMAPI
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -47,10 +47,8 @@ struct BrowserTests {
             let screenshots = ProcessInfo.processInfo.environment["CRM_SCREENSHOT_DIR"]
                 ?? directory.url.appendingPathComponent("screenshots").path
 
-            let serve = try CRMProcess(["serve", "--port", "0", "--db", database])
+            let (serve, address) = try await CRMProcess.serve(["--db", database])
             defer { serve.killIfRunning() }
-            let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
-            let address = try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)")
 
             let script = packageRoot.appendingPathComponent("Tests/Browser/web_page.py").path
             let (status, output, errors) = try await run(

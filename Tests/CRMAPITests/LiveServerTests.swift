@@ -1,5 +1,6 @@
 import CRMAPI
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -27,9 +28,7 @@ struct LiveServerTests {
     @Test("BackgroundServer: hundreds of concurrent requests beside direct service calls, exact totals, clean stop")
     func backgroundServerUnderLoad() async throws {
         let world = try await APIWorld.make()
-        let server = BackgroundServer()
-        let address = try await server.start(service: world.service, host: "127.0.0.1", port: 0, logger: Self.quiet)
-        let api = try SocketDriver(address: address)
+        let (server, api) = try await world.startServer()
         #expect(api.port > 0)
         let tally = Tally()
 
@@ -128,7 +127,7 @@ struct LiveServerTests {
         #expect(overHTTP.header("X-Total-Count") == String(events.count))
 
         let status = try #require(await server.status())
-        #expect(status.address == address)
+        #expect(status.address == "http://127.0.0.1:\(api.port)")
         #expect(status.requests == tally.value, "counted \(status.requests), sent \(tally.value)")
 
         #expect(await server.stop())
@@ -244,10 +243,8 @@ struct LiveServerTests {
 
     @Test("crm serve --port 0: smoke.sh passes, SIGTERM exits 0")
     func serveAndSmoke() async throws {
-        let serve = try CRMProcess(["serve", "--port", "0"])
+        let (serve, address) = try await CRMProcess.serve()
         defer { serve.killIfRunning() }
-        let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
-        let address = try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)")
 
         let script = packageRoot.appendingPathComponent("scripts/smoke.sh").path
         #expect(FileManager.default.isExecutableFile(atPath: script), "\(script) is not executable")

@@ -114,10 +114,7 @@ struct MetricsTests {
     @Test("on a real socket: a loopback caller needs no token, unless a proxy relayed it or its token is bad")
     func loopbackCaller() async throws {
         let world = try await APIWorld.make()
-        let server = BackgroundServer()
-        let address = try await server.start(
-            service: world.service, host: "127.0.0.1", port: 0, logger: LiveServerTests.quiet)
-        let api = try SocketDriver(address: address)
+        let (server, api) = try await world.startServer()
         _ = try await api.get("/api/tickets/?customer_id=1")
         let metrics = try await Self.scrape(api, token: nil)
         #expect(metrics.value(Self.requests, ["route": "/api/tickets", "method": "GET", "status": "200"]) == 1)
@@ -154,10 +151,8 @@ struct MetricsTests {
     func remoteCaller() async throws {
         let ip = try #require(Self.nonLoopbackIPv4())
         let world = try await APIWorld.make()
-        let server = BackgroundServer()
-        let address = try await server.start(
-            service: world.service, host: "0.0.0.0", port: 0, logger: LiveServerTests.quiet)
-        let port = try SocketDriver(address: address).port
+        let (server, local) = try await world.startServer(host: "0.0.0.0")
+        let port = local.port
         let remote = SocketDriver(host: ip, port: port)
         let refused = try await remote.get("/metrics")
         #expect(refused.status == 403 && refused.hasErrorShape, "\(refused)")

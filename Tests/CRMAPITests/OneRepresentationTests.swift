@@ -1,5 +1,6 @@
 import CRMDomain
 import CRMShell
+import CRMTestSupport
 import Foundation
 import Testing
 

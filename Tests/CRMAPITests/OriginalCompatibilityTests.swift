@@ -1,5 +1,6 @@
 import CRMAPI
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -209,10 +210,9 @@ struct OriginalCompatibilityTests {
 
     @Test("the original's smoke flow against crm serve: create 101 tickets, list them all, note one, change one")
     func originalSmokeFlow() async throws {
-        let serve = try CRMProcess(["serve", "--port", "0"])
+        let (serve, address) = try await CRMProcess.serve()
         defer { serve.killIfRunning() }
-        let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
-        let api = try SocketDriver(address: try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)"))
+        let api = try SocketDriver(address: address)
 
         #expect(try await api.get("/health").text == #"{"status":"ok"}"#)
         #expect(try await api.get("/api/customers/1", token: Token.agent).object?["name"] as? String == "Jane Doe")

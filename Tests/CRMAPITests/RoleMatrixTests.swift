@@ -1,5 +1,6 @@
 import CRMAPI
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,28 +25,25 @@ struct RoleMatrixTests {
 
     /// One route call with the permissions it needs and its status on success.
     struct RouteCase: Sendable, CustomTestStringConvertible {
-        let method: HTTPRequest.Method
-        let path: String
-        let json: String?
+        /// The call, without a token.
+        let request: Req
         /// Every one of these is needed; empty for public routes.
         let permissions: [Permission]
         let success: Int
-        /// Whether a success records an audit event.
-        let mutates: Bool
 
         init(
             _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil, needs permissions: [Permission],
             success: Int = 200
         ) {
-            self.method = method
-            self.path = path
-            self.json = json
+            self.request = Req(method, path, json: json)
             self.permissions = permissions
             self.success = success
-            self.mutates = method != .get
         }
 
-        var testDescription: String { "\(self.method) \(self.path)" }
+        /// Whether a success records an audit event.
+        var mutates: Bool { self.request.method != .get }
+
+        var testDescription: String { "\(self.request.method) \(self.request.path)" }
 
         /// Set up by `world(for:)`: ticket 1 open with a note, ticket 2 closed, customer 3 without tickets.
         static let all: [RouteCase] = [
@@ -104,7 +102,7 @@ struct RoleMatrixTests {
     /// The route's request (with its JSON body) sent with `token`.
     static func send(_ route: RouteCase, token: String?, to world: APIWorld) async throws -> Reply {
         try await world.test { api in
-            try await api.send(Req(route.method, route.path, token: token, json: route.json))
+            try await api.send(route.request.withToken(token))
         }
     }
 
@@ -183,6 +181,7 @@ struct RoleMatrixTests {
 extension RoleMatrixTests.RouteCase {
     /// Whether an anonymous caller may use the route (with public tickets), so a bad token on it is ignored.
     var isPublic: Bool {
-        path != "/api/me" && permissions.allSatisfy { AccessPolicy(publicTickets: true).allows(.anonymous, $0) }
+        self.request.path != "/api/me"
+            && self.permissions.allSatisfy { AccessPolicy(publicTickets: true).allows(.anonymous, $0) }
     }
 }

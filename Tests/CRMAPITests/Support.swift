@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 #if canImport(Glibc)
@@ -57,6 +58,15 @@ struct APIWorld: Sendable {
         var testDescription: String { self.rawValue }
     }
 
+    /// Starts a `BackgroundServer` over this world's service on a free port of `host`: the server and a client of it.
+    func startServer(host: String = "127.0.0.1", logger: Logger = LiveServerTests.quiet) async throws
+        -> (BackgroundServer, SocketDriver)
+    {
+        let server = BackgroundServer()
+        let address = try await server.start(service: self.service, host: host, port: 0, logger: logger)
+        return (server, try SocketDriver(address: address))
+    }
+
     /// Opens a ticket from the shell side (as admin unless told otherwise).
     @discardableResult
     func ticket(_ subject: String = "Printer on fire", customer: Int = 1, by caller: Caller? = nil) async throws
@@ -77,105 +87,9 @@ struct APIWorld: Sendable {
     }
 }
 
-// MARK: - Requests and replies
-
-/// One HTTP request as the tests describe it.
-struct Req: Sendable {
-    var method: HTTPRequest.Method
-    var path: String
-    var headers: [(String, String)] = []
-    var body: Data?
-
-    init(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil,
-        headers: [(String, String)] = [], body: Data? = nil)
-    {
-        self.method = method
-        self.path = path
-        if let token { self.headers.append(("Authorization", "Bearer \(token)")) }
-        self.headers += headers
-        if let json {
-            self.body = Data(json.utf8)
-            self.headers.append(("Content-Type", "application/json"))
-        } else if let body {
-            self.body = body
-            self.headers.append(("Content-Type", "application/json"))
-        }
-    }
-}
-
-/// One HTTP response, however it was obtained.
-struct Reply: Sendable, CustomStringConvertible {
-    let status: Int
-    /// Lower-cased names; repeated fields joined with ", ".
-    let headers: [String: String]
-    let body: Data
-
-    func header(_ name: String) -> String? { self.headers[name.lowercased()] }
-
-    var text: String { String(decoding: self.body, as: UTF8.self) }
-
-    /// The body parsed as JSON, nil when it is not JSON.
-    var json: Any? { try? JSONSerialization.jsonObject(with: self.body, options: [.fragmentsAllowed]) }
-    var object: [String: Any]? { self.json as? [String: Any] }
-    var array: [[String: Any]]? { self.json as? [[String: Any]] }
-
-    /// `error.code` and `error.message` of an error body.
-    var errorCode: String? { (self.object?["error"] as? [String: Any])?["code"] as? String }
-    var errorMessage: String? { (self.object?["error"] as? [String: Any])?["message"] as? String }
-
-    /// `detail`, the original service's error text.
-    var detail: String? { self.object?["detail"] as? String }
-
-    /// Whether the body is exactly
-    /// `{"detail": String, "error": {"code": String, "message": String[, "allowed": [String]]}}`.
-    var hasErrorShape: Bool {
-        guard let object = self.object, object.count == 2, let detail = object["detail"] as? String, !detail.isEmpty,
-            let error = object["error"] as? [String: Any]
-        else {
-            return false
-        }
-        guard let code = error["code"] as? String, !code.isEmpty, let message = error["message"] as? String,
-            !message.isEmpty
-        else { return false }
-        let extra = Set(error.keys).subtracting(["code", "message", "allowed"])
-        if let allowed = error["allowed"] { guard allowed is [String] else { return false } }
-        return extra.isEmpty
-    }
-
-    /// The no-route answer of the error middleware ("no route for …").
-    var isRouteNotFound: Bool {
-        self.status == 404 && (self.errorMessage?.hasPrefix("no route for") ?? false)
-    }
-
-    var description: String { "HTTP \(self.status) \(self.text.prefix(400))" }
-}
-
-/// Anything that can answer a `Req`.
-protocol HTTPDriver: Sendable {
-    func send(_ request: Req) async throws -> Reply
-}
+// MARK: - Requests and replies (the client itself is CRMTestSupport's HTTPClient.swift)
 
 extension HTTPDriver {
-    func get(_ path: String, token: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
-        try await self.send(Req(.get, path, token: token, headers: headers))
-    }
-
-    func post(_ path: String, _ json: String, token: String? = nil, headers: [(String, String)] = []) async throws
-        -> Reply
-    {
-        try await self.send(Req(.post, path, token: token, json: json, headers: headers))
-    }
-
-    func patch(_ path: String, _ json: String, token: String? = nil, headers: [(String, String)] = []) async throws
-        -> Reply
-    {
-        try await self.send(Req(.patch, path, token: token, json: json, headers: headers))
-    }
-
-    func delete(_ path: String, token: String? = nil) async throws -> Reply {
-        try await self.send(Req(.delete, path, token: token))
-    }
-
     /// Creates a ticket over HTTP and returns its ID, recording an issue when that fails.
     func createTicket(
         _ subject: String = "Cannot log in", customer: Int = 1, token: String = Token.agent,
@@ -207,181 +121,6 @@ struct RouterDriver: HTTPDriver {
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
         return Reply(status: Int(response.status.code), headers: headers, body: Data(response.body.readableBytesView))
-    }
-}
-
-/// Sends each request over its own TCP connection from its own thread (never blocking the Swift concurrency
-/// pool, which the server in the same process needs).
-struct SocketDriver: HTTPDriver {
-    let host: String
-    let port: Int
-
-    init(host: String = "127.0.0.1", port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// `http://127.0.0.1:PORT` → a driver.
-    init(address: String) throws {
-        let rest = try #require(address.split(separator: "//").last)
-        let parts = rest.split(separator: ":")
-        try #require(parts.count == 2, "address \(address)")
-        self.host = String(parts[0])
-        self.port = try #require(Int(parts[1].prefix { $0.isNumber }))
-    }
-
-    func send(_ request: Req) async throws -> Reply {
-        let host = self.host
-        let port = self.port
-        return try await onThread { try RawHTTP.exchange(host: host, port: port, request: request) }
-    }
-
-    /// Whether a TCP connection to the server is refused right now.
-    func connectionRefused() async throws -> Bool {
-        let host = self.host
-        let port = self.port
-        return try await onThread {
-            do {
-                let fd = try RawHTTP.connect(host: host, port: port)
-                close(fd)
-                return false
-            } catch let error as SocketError where error.errno == ECONNREFUSED {
-                return true
-            }
-        }
-    }
-}
-
-/// Runs blocking work on a dedicated thread.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.start()
-    }
-}
-
-struct SocketError: Error, CustomStringConvertible {
-    let operation: String
-    let errno: Int32
-    var description: String { "\(self.operation): \(String(cString: strerror(self.errno))) (errno \(self.errno))" }
-}
-
-/// A minimal blocking HTTP/1.1 client: one request per connection, `Connection: close`.
-enum RawHTTP {
-    static func connect(host: String, port: Int) throws -> Int32 {
-        let fd = try tcpSocket()
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            close(fd)
-            throw SocketError(operation: "inet_pton \(host)", errno: EINVAL)
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                #if canImport(Glibc)
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                #else
-                Darwin.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                #endif
-            }
-        }
-        guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw SocketError(operation: "connect \(host):\(port)", errno: code)
-        }
-        return fd
-    }
-
-    static func exchange(host: String, port: Int, request: Req) throws -> Reply {
-        let fd = try self.connect(host: host, port: port)
-        defer { close(fd) }
-        var head = "\(request.method.rawValue) \(request.path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
-        for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
-        if let body = request.body { head += "Content-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        var outgoing = Data(head.utf8)
-        if let body = request.body { outgoing += body }
-        // The server may answer early (413) and close: stop sending then, and read what it said.
-        _ = outgoing.withUnsafeBytes { buffer -> Bool in
-            var sent = 0
-            while sent < buffer.count {
-                #if canImport(Glibc)
-                let flags = Int32(MSG_NOSIGNAL)
-                #else
-                let flags: Int32 = 0
-                #endif
-                let count = Glibc.send(fd, buffer.baseAddress! + sent, buffer.count - sent, flags)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                sent += count
-            }
-            return true
-        }
-        var incoming = Data()
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = recv(fd, &chunk, chunk.count, 0)
-            if count > 0 {
-                incoming.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                break
-            } else if errno == EINTR {
-                continue
-            } else if errno == ECONNRESET && !incoming.isEmpty {
-                break
-            } else {
-                throw SocketError(operation: "recv \(request.method) \(request.path)", errno: errno)
-            }
-        }
-        return try self.parse(incoming)
-    }
-
-    static func parse(_ data: Data) throws -> Reply {
-        let separator = Data("\r\n\r\n".utf8)
-        let end = try #require(data.range(of: separator), "no end of headers in \(data.count) bytes")
-        let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst().split(separator: " ")
-        try #require(statusLine.count >= 2 && statusLine[0].hasPrefix("HTTP/1."), "status line \(statusLine)")
-        let status = try #require(Int(statusLine[1]))
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers[name] = headers[name].map { $0 + ", " + value } ?? value
-        }
-        var body = Data(data[end.upperBound...])
-        if let length = headers["content-length"].flatMap({ Int($0) }) {
-            try #require(body.count >= length, "body cut short: \(body.count) of \(length) bytes")
-            body = body.prefix(length)
-        } else if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-            body = try self.dechunk(body)
-        }
-        return Reply(status: status, headers: headers, body: Data(body))
-    }
-
-    private static func dechunk(_ data: Data) throws -> Data {
-        var output = Data()
-        var rest = data[...]
-        let crlf = Data("\r\n".utf8)
-        while true {
-            let lineEnd = try #require(rest.range(of: crlf), "bad chunk")
-            let sizeText = String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self)
-                .split(separator: ";").first.map(String.init) ?? ""
-            let size = try #require(Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), "chunk size")
-            rest = rest[lineEnd.upperBound...]
-            if size == 0 { return output }
-            output += rest.prefix(size)
-            rest = rest.dropFirst(size + 2)
-        }
     }
 }
 
@@ -581,7 +320,7 @@ final class CRMProcess: @unchecked Sendable {
 func openPTY() throws -> (Int32, Int32) {
     func function<T>(_ name: String, as type: T.Type) throws -> T {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
-            throw SocketError(operation: "dlsym \(name)", errno: ENOSYS)
+            throw SocketError.failed("dlsym \(name)", errno: ENOSYS)
         }
         return unsafeBitCast(symbol, to: type)
     }
@@ -592,13 +331,13 @@ func openPTY() throws -> (Int32, Int32) {
         "ptsname_r", as: (@convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32).self)
     let master = posixOpenpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
     guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0 else {
-        throw SocketError(operation: "posix_openpt", errno: errno)
+        throw SocketError.failed("posix_openpt", errno: errno)
     }
     var name = [CChar](repeating: 0, count: 256)
-    guard ptsnameR(master, &name, name.count) == 0 else { throw SocketError(operation: "ptsname_r", errno: errno) }
+    guard ptsnameR(master, &name, name.count) == 0 else { throw SocketError.failed("ptsname_r", errno: errno) }
     let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     let slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
-    guard slave >= 0 else { throw SocketError(operation: "open pty", errno: errno) }
+    guard slave >= 0 else { throw SocketError.failed("open pty", errno: errno) }
     var settings = termios()
     tcgetattr(slave, &settings)
     cfmakeraw(&settings)
@@ -610,17 +349,6 @@ func openPTY() throws -> (Int32, Int32) {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// A new IPv4 TCP socket's descriptor.
-func tcpSocket() throws -> Int32 {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { throw SocketError(operation: "socket", errno: errno) }
-    return fd
-}
-
 /// A TCP socket listening on 127.0.0.1 on a free port: (descriptor, port).
 func listeningSocket() throws -> (Int32, Int) {
     let fd = try tcpSocket()
@@ -631,12 +359,12 @@ func listeningSocket() throws -> (Int32, Int) {
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0, listen(fd, 16) == 0 else { throw SocketError(operation: "bind/listen", errno: errno) }
+    guard bound == 0, listen(fd, 16) == 0 else { throw SocketError.failed("bind/listen", errno: errno) }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    guard named == 0 else { throw SocketError(operation: "getsockname", errno: errno) }
+    guard named == 0 else { throw SocketError.failed("getsockname", errno: errno) }
     return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
 
@@ -789,11 +517,19 @@ final class RawConnection: @unchecked Sendable {
     }
 }
 
+extension CRMProcess {
+    /// Starts `crm serve --port 0 ARGUMENTS` and waits until it listens: the process (killed when released) and its
+    /// address (`http://127.0.0.1:PORT`).
+    static func serve(_ arguments: [String] = []) async throws -> (CRMProcess, address: String) {
+        let serve = try CRMProcess(["serve", "--port", "0"] + arguments)
+        let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on (http://127\.0\.0\.1:\d+)"#)
+        return (serve, try #require(listening?[1], "\(serve.stdout.text) \(serve.stderr.text)"))
+    }
+}
+
 /// A headless `crm serve --port 0` for the duration of `body`, given its port.
 func withServe<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
-    let serve = try CRMProcess(["serve", "--port", "0"])
+    let (serve, address) = try await CRMProcess.serve()
     defer { serve.killIfRunning() }
-    let listening = try await OutputCursor(serve.stdout).awaitNext(#"listening on http://127\.0\.0\.1:(\d+)"#)
-    let port = try #require(Int(listening?[1] ?? ""), "\(serve.stdout.text) \(serve.stderr.text)")
-    return try await body(port)
+    return try await body(try SocketDriver(address: address).port)
 }

@@ -1,5 +1,6 @@
 import CRMAPI
 import CRMDomain
+import CRMTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -83,10 +84,8 @@ struct WebPageTests {
     @Test("the shell's background server (`server start`) serves the page too")
     func backgroundServer() async throws {
         let world = try await APIWorld.make()
-        let server = BackgroundServer()
-        let address = try await server.start(
-            service: world.service, host: "127.0.0.1", port: 0, logger: LiveServerTests.quiet)
-        let page = try await SocketDriver(address: address).get("/")
+        let (server, api) = try await world.startServer()
+        let page = try await api.get("/")
         #expect(await server.stop())
         #expect(page.status == 200, "\(page)")
         #expect(page.text.contains(#"<script src="/web/app.js""#))

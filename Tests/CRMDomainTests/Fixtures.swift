@@ -48,6 +48,15 @@ struct World: Sendable {
         return try await self.service.updateTicket(ticket.id, TicketChanges(status: status), by: self.admin)
     }
 
+    /// Reopens `ticket` as `caller`, expecting it open again one version on.
+    func expectReopen(_ ticket: Ticket, by caller: Caller, sourceLocation: SourceLocation = #_sourceLocation)
+        async throws
+    {
+        let reopened = try await self.service.reopenTicket(ticket.id, by: caller)
+        #expect(reopened.status == .open, sourceLocation: sourceLocation)
+        #expect(reopened.version == ticket.version + 1, sourceLocation: sourceLocation)
+    }
+
     /// Every audit event, oldest first, read straight from the store.
     func auditEvents() async throws -> [AuditEvent] {
         try await self.store.auditEvents(AuditQuery(limit: 1_000_000)).items

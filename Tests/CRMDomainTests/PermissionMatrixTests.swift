@@ -334,9 +334,7 @@ struct PermissionEnforcementTests {
         }
         #expect(try await world.snapshot() == before)
 
-        let reopened = try await world.service.reopenTicket(closed.id, by: world.admin)
-        #expect(reopened.status == .open)
-        #expect(reopened.version == closed.version + 1)
+        try await world.expectReopen(closed, by: world.admin)
     }
 
     @Test("forbidden is decided before validation: a denied invalid request is forbidden, not invalid")

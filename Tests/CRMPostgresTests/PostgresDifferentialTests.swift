@@ -10,21 +10,15 @@ import Testing
 /// through the shell against the in-memory store and against a PostgreSQL database (each with its own stepping
 /// clock from the same start), print byte-identical output, errors and statuses, line by line: searches in every
 /// script, paging and totals, IDs, versions and refusals included.
-@Suite("Differential: in-memory and PostgreSQL stores answer alike", .enabled(if: TestServer.enabled, TestServer.skipped),
-    .timeLimit(.minutes(3)))
+@Suite("Differential: in-memory and PostgreSQL stores answer alike", .needsPostgres, .timeLimit(.minutes(3)))
 struct PostgresDifferentialTests {
-    /// `CRM_DIFFERENTIAL_SEED` replays another run; every failure prints the seed.
-    static let seed: UInt64 = ProcessInfo.processInfo.environment["CRM_DIFFERENTIAL_SEED"].flatMap { UInt64($0) }
-        ?? 20_251_206
-
     @Test("10,000 random command lines give the same output on both stores")
     func sameAnswers() async throws {
-        let generator = CommandLineGenerator(seed: Self.seed)
-        let lines = ["login admin123"] + (1..<10_000).map { _ in generator.next() }
+        let lines = CommandLineGenerator.script()
         let memory = Self.runner(InMemoryCRMStore(seed: .demo(), seededAt: t0))
         let postgres = Self.runner(try await freshStore())
         await expectSameAnswers(
-            lines, seed: Self.seed, candidate: "postgres", reference: { await memory.run($0) },
+            lines, seed: CommandLineGenerator.differentialSeed, candidate: "postgres", reference: { await memory.run($0) },
             candidate: { await postgres.run($0) })
     }
 

@@ -4,19 +4,16 @@ import CRMTestSupport
 import Foundation
 import Testing
 
-@Suite("PostgreSQL migrations", .enabled(if: TestServer.enabled, TestServer.skipped),
-    .timeLimit(.minutes(1)))
+@Suite("PostgreSQL migrations", .needsPostgres, .timeLimit(.minutes(1)))
 struct PostgresMigrationTests {
     @Test("crm processes started together on a new database migrate and seed it exactly once")
     func concurrentStarts() async throws {
         let url = try await TestServer.freshDatabase()
-        let binary = try crmExecutable().path
         let results = try await withThrowingTaskGroup(of: (Int32, String, String).self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    try await runProgram(
-                        binary, ["--db", url.withPassword, "--format", "tsv", "--token", "agent123", "-c", "customer list"],
-                        environment: crmEnvironment())
+                    try await runCRM(
+                        ["--db", url.withPassword, "--format", "tsv", "--token", "agent123", "-c", "customer list"])
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

@@ -8,8 +8,7 @@ import Testing
 /// DESIGN §4: while the database is unreachable, calls fail with `unavailable` (HTTP 503) and succeed again when it
 /// returns, with no restart; a transaction in flight when the server dies is wholly there or wholly absent. Each
 /// test stops a cluster of its own, never the shared one the other tests use.
-@Suite("PostgreSQL outages", .serialized, .enabled(if: TestServer.enabled, TestServer.skipped),
-    .timeLimit(.minutes(2)))
+@Suite("PostgreSQL outages", .serialized, .needsPostgres, .timeLimit(.minutes(2)))
 struct PostgresOutageTests {
     /// Runs `body` with a cluster of its own, removed afterwards whatever happens.
     func withOwnCluster(_ body: (OwnCluster, PostgresURL) async throws -> Void) async throws {
@@ -23,6 +22,13 @@ struct PostgresOutageTests {
             throw error
         }
         await cluster.remove()
+    }
+
+    /// A store on `url`, a service over it and the seeded agent logged in to it.
+    func openService(_ url: PostgresURL) async throws -> (PostgresCRMStore, CRMService, Caller) {
+        let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
+        let service = CRMService(store: store, clock: SteppingClock(start: t0))
+        return (store, service, try await service.login(token: "agent123", via: .shell))
     }
 
     /// Retries `body` until it stops throwing `unavailable` (the pool reconnecting), for up to `limit`.
@@ -40,9 +46,7 @@ struct PostgresOutageTests {
     @Test("server stopped: reads and writes fail with unavailable within seconds; restarted: they succeed again")
     func storeOutage() async throws {
         try await self.withOwnCluster { cluster, url in
-            let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
-            let service = CRMService(store: store, clock: SteppingClock(start: t0))
-            let agent = try await service.login(token: "agent123", via: .shell)
+            let (store, service, agent) = try await self.openService(url)
             _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Before"), by: agent)
             try await cluster.stop()
             for attempt in 0..<3 {
@@ -72,21 +76,21 @@ struct PostgresOutageTests {
         try await self.withOwnCluster { cluster, url in
             let server = try ServeProcess(["--db", url.withPassword])
             defer { server.stop() }
-            #expect(try await HTTP.send(port: server.port, "GET", "/api/customers/1", token: "agent123").status == 200)
+            #expect(try await server.api.get("/api/customers/1", token: "agent123").status == 200)
             try await cluster.stop()
             let started = ContinuousClock.now
-            let during = try await HTTP.send(port: server.port, "GET", "/api/customers/1", token: "agent123")
-            #expect(during.status == 503, "\(during.body)")
-            #expect((during.json["error"] as? [String: Any])?["code"] as? String == "unavailable")
+            let during = try await server.api.get("/api/customers/1", token: "agent123")
+            #expect(during.status == 503, "\(during.text)")
+            #expect(during.errorCode == "unavailable")
             #expect(ContinuousClock.now - started < .seconds(6))
-            let create = try await HTTP.send(
-                port: server.port, "POST", "/api/tickets", token: "agent123", json: #"{"customer_id": 1, "subject": "x"}"#)
+            let create = try await server.api.post(
+                "/api/tickets", #"{"customer_id": 1, "subject": "x"}"#, token: "agent123")
             #expect(create.status == 503)
             try await cluster.restart()
             let deadline = ContinuousClock.now + .seconds(60)
             var status = 0
             while ContinuousClock.now < deadline {
-                status = try await HTTP.send(port: server.port, "GET", "/api/customers/1", token: "agent123").status
+                status = try await server.api.get("/api/customers/1", token: "agent123").status
                 if status == 200 { break }
                 #expect(status == 503)
                 try await Task.sleep(for: .milliseconds(200))
@@ -99,9 +103,7 @@ struct PostgresOutageTests {
     @Test("transactions in flight when the server is killed are wholly there or wholly absent")
     func killedMidTransaction() async throws {
         try await self.withOwnCluster { cluster, url in
-            let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
-            let service = CRMService(store: store, clock: SteppingClock(start: t0))
-            let agent = try await service.login(token: "agent123", via: .shell)
+            let (store, service, agent) = try await self.openService(url)
             let acknowledged = Shared<[TicketID]>([])
             let finished = Shared(0)
             // Unstructured writers, so that one never told of the outage fails this test instead of hanging it.

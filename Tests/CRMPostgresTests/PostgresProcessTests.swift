@@ -7,16 +7,13 @@ import Testing
 /// DESIGN §1, §4: any number of crm processes share one PostgreSQL database. Three `crm serve` and one script write
 /// at once, to the same ticket and to new tickets: every update is counted in the ticket's version, every create is
 /// stored exactly once, and the audit log holds one event for each.
-@Suite("PostgreSQL: several crm processes on one database", .enabled(if: TestServer.enabled, TestServer.skipped),
-    .timeLimit(.minutes(2)))
+@Suite("PostgreSQL: several crm processes on one database", .needsPostgres, .timeLimit(.minutes(2)))
 struct PostgresProcessTests {
     @Test("three crm serve and a script writing at once lose nothing and record everything")
     func concurrentWriters() async throws {
         let url = try await TestServer.freshDatabase()
-        let binary = try crmExecutable().path
-        let (created, _, createError) = try await runProgram(
-            binary, ["--db", url.withPassword, "--token", "agent123", "-c", "ticket create --customer 1 --subject Shared"],
-            environment: crmEnvironment())
+        let (created, _, createError) = try await runCRM(
+            ["--db", url.withPassword, "--token", "agent123", "-c", "ticket create --customer 1 --subject Shared"])
         try #require(created == 0, "\(createError)")
         let servers = try (0..<3).map { _ in try ServeProcess(["--db", url.withPassword]) }
         defer { servers.forEach { $0.stop() } }
@@ -29,30 +26,29 @@ struct PostgresProcessTests {
                 for writer in 0..<2 {
                     group.addTask {
                         for n in 0..<rounds {
-                            let update = try await HTTP.send(
-                                port: server.port, "PATCH", "/api/tickets/1", token: "agent123",
-                                json: #"{"subject": "server \#(index) writer \#(writer) round \#(n)"}"#)
-                            #expect(update.status == 200, "\(update.body)")
-                            let create = try await HTTP.send(
-                                port: server.port, "POST", "/api/tickets", token: "agent123",
-                                json: #"{"customer_id": 1, "subject": "new \#(index)-\#(writer)-\#(n)"}"#)
-                            #expect(create.status == 201 || create.status == 200, "\(create.body)")
+                            let update = try await server.api.patch(
+                                "/api/tickets/1", #"{"subject": "server \#(index) writer \#(writer) round \#(n)"}"#,
+                                token: "agent123")
+                            #expect(update.status == 200, "\(update.text)")
+                            let create = try await server.api.post(
+                                "/api/tickets", #"{"customer_id": 1, "subject": "new \#(index)-\#(writer)-\#(n)"}"#,
+                                token: "agent123")
+                            #expect(create.status == 201 || create.status == 200, "\(create.text)")
                         }
                     }
                 }
             }
             group.addTask {
-                let (status, _, error) = try await runProgram(
-                    binary, ["--db", url.withPassword, "--token", "agent123"], environment: crmEnvironment(),
-                    input: scriptLines.joined(separator: "\n") + "\n")
+                let (status, _, error) = try await runCRM(
+                    ["--db", url.withPassword, "--token", "agent123"], input: scriptLines.joined(separator: "\n") + "\n")
                 #expect(status == 0, "\(error)")
             }
             try await group.waitForAll()
         }
         let updates = 3 * 2 * rounds + rounds
         let creates = 3 * 2 * rounds + rounds
-        let ticket = try await HTTP.send(port: servers[0].port, "GET", "/api/tickets/1", token: "agent123")
-        #expect(ticket.json["version"] as? Int == 1 + updates)
+        let ticket = try await servers[0].api.get("/api/tickets/1", token: "agent123")
+        #expect(ticket.object?["version"] as? Int == 1 + updates)
         let subjects = try await TestServer.query("SELECT subject, count(*) FROM tickets WHERE id > 1 GROUP BY subject", on: url)
         #expect(subjects.count == creates, "every create stored")
         #expect(subjects.allSatisfy { $0[1] == "1" }, "and stored once")
@@ -70,16 +66,15 @@ struct PostgresProcessTests {
         let url = try await TestServer.freshDatabase()
         let servers = try (0..<2).map { _ in try ServeProcess(["--db", url.withPassword]) }
         defer { servers.forEach { $0.stop() } }
-        let issued = try await HTTP.send(
-            port: servers[0].port, "POST", "/api/tokens", token: "agent123", json: #"{"label": "laptop"}"#)
-        try #require(issued.status == 201, "\(issued.body)")
-        let secret = try #require(issued.json["token"] as? String)
+        let issued = try await servers[0].api.post("/api/tokens", #"{"label": "laptop"}"#, token: "agent123")
+        try #require(issued.status == 201, "\(issued.text)")
+        let secret = try #require(issued.object?["token"] as? String)
         let id = try #require(secret.split(separator: "_").dropFirst().first.map(String.init))
-        #expect(try await HTTP.send(port: servers[1].port, "GET", "/api/customers/1", token: secret).status == 200)
-        let revoked = try await HTTP.send(port: servers[0].port, "DELETE", "/api/tokens/\(id)", token: "agent123")
-        #expect(revoked.status == 204, "\(revoked.body)")
-        let refused = try await HTTP.send(port: servers[1].port, "GET", "/api/customers/1", token: secret)
-        #expect(refused.status == 403, "\(refused.body)")
-        #expect(!refused.body.contains(secret), "the secret is never echoed")
+        #expect(try await servers[1].api.get("/api/customers/1", token: secret).status == 200)
+        let revoked = try await servers[0].api.delete("/api/tokens/\(id)", token: "agent123")
+        #expect(revoked.status == 204, "\(revoked.text)")
+        let refused = try await servers[1].api.get("/api/customers/1", token: secret)
+        #expect(refused.status == 403, "\(refused.text)")
+        #expect(!refused.text.contains(secret), "the secret is never echoed")
     }
 }

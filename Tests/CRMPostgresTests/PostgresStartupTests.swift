@@ -5,8 +5,7 @@ import Testing
 
 /// DESIGN §4: "a bad URL, password or host at start is a one-line error within 10 s", exit 1, never showing the
 /// password. Run with the built binary.
-@Suite("PostgreSQL at start: bad URL, password, host", .enabled(if: TestServer.enabled, TestServer.skipped),
-    .timeLimit(.minutes(1)))
+@Suite("PostgreSQL at start: bad URL, password, host", .needsPostgres, .timeLimit(.minutes(1)))
 struct PostgresStartupTests {
     /// Runs `crm --db URL -c "customer list"`; its status, stderr and how long it took beyond what starting and
     /// ending a `crm` that needs no database takes on this machine right then (a loaded test machine can take
@@ -24,8 +23,7 @@ struct PostgresStartupTests {
         -> (Int32, String, String, seconds: Double)
     {
         let started = ContinuousClock.now
-        let (status, output, error) = try await runProgram(
-            try crmExecutable().path, arguments, environment: crmEnvironment(environment))
+        let (status, output, error) = try await runCRM(arguments, environment: environment)
         let elapsed = ContinuousClock.now - started
         return (
             status, output, error, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -44,10 +42,22 @@ struct PostgresStartupTests {
         if let secret { #expect(!result.error.contains(secret), sourceLocation: sourceLocation) }
     }
 
-    @Test("a malformed URL names its problem and hides the password")
-    func badURL() async throws {
-        let result = try await self.start("postgres://crm:hunter2-secret@localhost:54x/crm")
-        self.expectOneLineFailure(result, containing: "bad database URL: port '54x'", secret: "hunter2-secret")
+    /// URLs refused before any server answers: (URL, what the error says, the password it must not show).
+    static let unusableURLs: [(String, String, String)] = [
+        // A malformed URL names its problem.
+        ("postgres://crm:hunter2-secret@localhost:54x/crm", "bad database URL: port '54x'", "hunter2-secret"),
+        // Nothing listening on the port: refused at once.
+        ("postgres://crm:pw-secret@127.0.0.1:9/crm", "connection refused", "pw-secret"),
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never routed, so the connection attempt hangs (a timeout within 10 s)
+        // or fails at once.
+        ("postgres://crm:pw-secret@192.0.2.1:5432/crm?connect_timeout=3",
+            "cannot connect to postgres://crm@192.0.2.1:5432/crm", "pw-secret"),
+    ]
+
+    @Test("a malformed URL, a refused port, a host that never answers: one line naming it, without the password",
+        arguments: unusableURLs)
+    func unusableURL(_ url: String, expected: String, secret: String) async throws {
+        self.expectOneLineFailure(try await self.start(url), containing: expected, secret: secret)
     }
 
     @Test("a wrong password is the server's refusal, without the password")
@@ -67,25 +77,12 @@ struct PostgresStartupTests {
         self.expectOneLineFailure(result, containing: "database \"no_such_database_here\" does not exist")
     }
 
-    @Test("nothing listening on the port: refused at once")
-    func refused() async throws {
-        let result = try await self.start("postgres://crm:pw-secret@127.0.0.1:9/crm")
-        self.expectOneLineFailure(result, containing: "connection refused", secret: "pw-secret")
-    }
-
-    @Test("a host that never answers: a timeout within 10 s")
-    func unreachable() async throws {
-        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never routed, so the connection attempt hangs or fails at once.
-        let result = try await self.start("postgres://crm:pw-secret@192.0.2.1:5432/crm?connect_timeout=3")
-        self.expectOneLineFailure(result, containing: "cannot connect to postgres://crm@192.0.2.1:5432/crm", secret: "pw-secret")
-    }
-
     @Test("CRM_DATABASE_URL is used when --db is not given; --db wins over it")
     func environmentVariable() async throws {
         let url = try await TestServer.freshDatabase()
-        let (status, output, error) = try await runProgram(
-            try crmExecutable().path, ["--token", "agent123", "--format", "tsv", "-c", "customer create --name Env --email env@example.com"],
-            environment: crmEnvironment(["CRM_DATABASE_URL": url.withPassword]))
+        let (status, output, error) = try await runCRM(
+            ["--token", "agent123", "--format", "tsv", "-c", "customer create --name Env --email env@example.com"],
+            environment: ["CRM_DATABASE_URL": url.withPassword])
         #expect(status == 0, "\(error)")
         #expect(output.contains("Env"))
         #expect(try await TestServer.query("SELECT name FROM customers WHERE id = 3", on: url) == [["Env"]])
@@ -98,11 +95,9 @@ struct PostgresStartupTests {
     @Test("server status and the shell's output never show the password")
     func passwordNotShown() async throws {
         let url = try await TestServer.freshDatabase()
-        let (status, output, error) = try await runProgram(
-            try crmExecutable().path,
+        let (status, output, error) = try await runCRM(
             ["--db", url.withPassword, "--token", "admin123", "-c", "server start --port 0", "-c", "server status",
-             "-c", "server stop"],
-            environment: crmEnvironment())
+             "-c", "server stop"])
         #expect(status == 0, "\(error)")
         #expect(output.contains("serving"))
         let password = try #require(url.password)

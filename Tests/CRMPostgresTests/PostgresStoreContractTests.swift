@@ -2,8 +2,7 @@ import CRMPostgres
 import CRMStoreContract
 import Testing
 
-@Suite("PostgreSQL store: the CRMStore contract", .enabled(if: TestServer.enabled, TestServer.skipped),
-    .timeLimit(.minutes(1)))
+@Suite("PostgreSQL store: the CRMStore contract", .needsPostgres, .timeLimit(.minutes(1)))
 struct PostgresStoreContractTests {
     /// Every check, each store on a database of its own.
     @Test(arguments: StoreContract.checks)

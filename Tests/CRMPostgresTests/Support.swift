@@ -86,6 +86,11 @@ enum TestServer {
     }
 }
 
+extension Trait where Self == ConditionTrait {
+    /// Runs a suite when PostgreSQL is configured or required (`TestServer.enabled`); plain `swift test` skips it.
+    static var needsPostgres: Self { .enabled(if: TestServer.enabled, TestServer.skipped) }
+}
+
 extension PostgresURL {
     /// The URL as crm's `--db` takes it, password included.
     var withPassword: String {
@@ -206,11 +211,12 @@ func runProgram(
     }
 }
 
-/// Runs blocking work on a thread of its own.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
+/// Runs the built `crm ARGUMENTS` to completion with `environment` added to a `CRM_*`-free one and `input` on
+/// stdin: (status, stdout, stderr).
+func runCRM(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws
+    -> (Int32, String, String)
+{
+    try await runProgram(try crmExecutable().path, arguments, environment: crmEnvironment(environment), input: input)
 }
 
 /// The environment a `crm` child runs with: this one without `CRM_*` variables, plus `extra`.

@@ -11,26 +11,20 @@ import Testing
 /// output, errors and statuses, line by line.
 @Suite("Differential: in-memory and SQLite stores answer alike")
 struct DifferentialStoreTests {
-    /// `CRM_DIFFERENTIAL_SEED` replays another run; every failure prints the seed.
-    static let seed: UInt64 = ProcessInfo.processInfo.environment["CRM_DIFFERENTIAL_SEED"].flatMap { UInt64($0) }
-        ?? 20_251_206
-
     @Test("10,000 random command lines give the same output on both stores")
     func sameAnswers() async throws {
-        let generator = CommandLineGenerator(seed: Self.seed)
-        let lines = ["login admin123"] + (1..<10_000).map { _ in generator.next() }
+        let lines = CommandLineGenerator.script()
         let path = try temporaryFolder().appendingPathComponent("differential.sqlite").path
         let memory = Self.runner(InMemoryCRMStore(seed: .demo(), seededAt: t0))
         let sqlite = Self.runner(try SQLiteCRMStore(path: path, seededAt: t0))
         await expectSameAnswers(
-            lines, seed: Self.seed, candidate: "sqlite", reference: { await memory.run($0) },
+            lines, seed: CommandLineGenerator.differentialSeed, candidate: "sqlite", reference: { await memory.run($0) },
             candidate: { await sqlite.run($0) })
     }
 
     @Test("the generator covers every command, success and failure")
     func coverage() async throws {
-        let generator = CommandLineGenerator(seed: Self.seed)
-        let lines = ["login admin123"] + (1..<10_000).map { _ in generator.next() }
+        let lines = CommandLineGenerator.script()
         let store = InMemoryCRMStore(seed: .demo(), seededAt: t0)
         let memory = Self.runner(store)
         var statuses: [String: Set<CRMShell.ExitStatus>] = [:]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The differential store tests' input (CRMSQLiteTests, CRMPostgresTests): the same seed gives the same lines.
 /// Random shell command lines, valid and invalid, from a seed (SplitMix64): every command with its flags, list
 /// filters, searches and paging, texts in many scripts and with control characters, and numbers from zero and
@@ -112,5 +114,17 @@ public final class CommandLineGenerator {
         case 28: return "customer list --limit 1000"
         default: return "ticket list --limit 1000" + self.flag("offset", 30, self.pick(Self.numbers))
         }
+    }
+}
+
+extension CommandLineGenerator {
+    /// The differential runs' seed: `CRM_DIFFERENTIAL_SEED` replays another run; every failure prints it.
+    public static let differentialSeed: UInt64 =
+        ProcessInfo.processInfo.environment["CRM_DIFFERENTIAL_SEED"].flatMap { UInt64($0) } ?? 20_251_206
+
+    /// A differential run's input: a login as admin, then `count - 1` generated lines from `seed`.
+    public static func script(seed: UInt64 = differentialSeed, count: Int = 10_000) -> [String] {
+        let generator = CommandLineGenerator(seed: seed)
+        return ["login admin123"] + (1..<count).map { _ in generator.next() }
     }
 }
