@@ -17,6 +17,10 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     /// The schema version this build writes; a database at a newer one is refused.
     public static var schemaVersion: Int { PostgresSchema.version }
 
+    /// The longest a statement may run before the server cancels it; a call without an answer for this long plus
+    /// the connect timeout fails with `unavailable`.
+    public static var statementTimeout: Duration { PostgresPool.statementTimeout }
+
     /// The database, as it may be shown (without the password).
     public let url: PostgresURL
     private let pool: PostgresPool

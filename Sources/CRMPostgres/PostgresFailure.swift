@@ -7,8 +7,11 @@ import PostgresNIO
 /// is a `PostgresStoreError.server`; crm's own errors pass through unchanged.
 enum PostgresFailure {
     /// SQLSTATE classes and codes that mean "try again later": connection exceptions, the server shutting down or
-    /// starting, too many connections, a standby that cannot write, a serialization failure or deadlock.
-    private static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "53300", "25006", "40001", "40P01"]
+    /// starting, too many connections, a standby that cannot write, a serialization failure or deadlock, a statement
+    /// cancelled (it ran past `statement_timeout`).
+    private static let transientStates: Set<String> = [
+        "57P01", "57P02", "57P03", "53300", "25006", "40001", "40P01", "57014",
+    ]
 
     static func translate(_ error: any Error) -> any Error {
         switch error {

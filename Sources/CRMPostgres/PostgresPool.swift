@@ -7,15 +7,21 @@ import Synchronization
 /// store call leases a connection, in the caller's own task.
 ///
 /// PostgresNIO's pool keeps a lease waiting for as long as it cannot open a connection (the server is down or
-/// restarting) or its connections hang (the server stopped answering, the network split). A watchdog looks at the
-/// waiting leases a few times a second: when one has waited longer than `leaseTimeout` while no call got a connection
-/// (the pool is cut off, not merely busy), it replaces the client with a fresh one and shuts the old one down, which
-/// closes its connections and fails the leases waiting on it and the statements hanging on it; those calls fail with
+/// restarting), and a statement for as long as the server does not answer (it hangs, or the network split). A
+/// watchdog looks at the leases five times a second. The pool is cut off when a lease has waited longer than
+/// `leaseTimeout` while no call got a connection (not merely busy), or when a call has held its connection for longer
+/// than the server's own `statement_timeout` (set on every connection) plus `leaseTimeout`, which no answering
+/// server allows. Then the watchdog replaces the client with a fresh one and shuts the old one down, which closes its
+/// connections and fails the leases waiting on it and the statements hanging on it: those calls fail with
 /// `CRMError.unavailable`. The fresh client keeps trying in the background, so calls succeed again once the server is
 /// back, without a restart.
 final class PostgresPool: Sendable {
     let logger: Logger
     let leaseTimeout: Duration
+    /// The longest a statement may run: the server cancels it after this (`statement_timeout`).
+    static let statementTimeout: Duration = .seconds(15)
+    /// How often the watchdog looks at the leases.
+    private static let watchdogInterval: Duration = .milliseconds(200)
     private let configuration: PostgresClient.Configuration
     private let state: Mutex<State>
     private let watchdog = Mutex<Task<Void, Never>?>(nil)
@@ -27,24 +33,28 @@ final class PostgresPool: Sendable {
         var runner: Task<Void, Never>
         /// When each waiting lease started (nanoseconds since `start`), by a number of its own.
         var waiting: [Int: Int64] = [:]
-        var nextWaiter = 0
-        var inUse = 0
+        /// When each lease holding a connection got it, by the same numbers.
+        var holding: [Int: Int64] = [:]
+        var nextLease = 0
         /// When a call last got a connection.
         var lastLease: Int64 = 0
         var closed = false
     }
 
     init(url: PostgresURL, logger: Logger) throws(PostgresStoreError) {
-        let configuration = try url.clientConfiguration
+        var configuration = try url.clientConfiguration
+        configuration.options.additionalStartupParameters.append(
+            ("statement_timeout", "\(Self.statementTimeout.components.seconds)s"))
         self.configuration = configuration
         self.logger = logger
         self.leaseTimeout = url.connectTimeout
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.state = Mutex(State(client: client, runner: Self.run(client)))
         let watchdog = Task { [weak self] in
-            while !Task.isCancelled, let interval = self.map({ $0.leaseTimeout / 4 }) {
-                try? await Task.sleep(for: max(interval, .milliseconds(100)))
-                self?.replaceClientIfCutOff()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.watchdogInterval)
+                guard let self else { return }
+                self.replaceClientIfCutOff()
             }
         }
         self.watchdog.withLock { $0 = watchdog }
@@ -81,7 +91,7 @@ final class PostgresPool: Sendable {
 
     /// Calls using a connection and calls waiting for one, now.
     var usage: ConnectionPoolUsage {
-        self.state.withLock { state in ConnectionPoolUsage(open: nil, inUse: state.inUse, waiting: state.waiting.count) }
+        self.state.withLock { state in ConnectionPoolUsage(open: nil, inUse: state.holding.count, waiting: state.waiting.count) }
     }
 
     /// Runs `body` on a leased connection; any PostgreSQL failure comes out translated (`PostgresFailure`).
@@ -112,24 +122,25 @@ final class PostgresPool: Sendable {
     /// done. A lease the watchdog gave up on fails with `unavailable`.
     private func leased<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let started = self.now
-        let (client, waiter) = try self.state.withLock { state throws(CRMError) in
+        let (client, lease) = try self.state.withLock { state throws(CRMError) in
             guard !state.closed else { throw CRMError.unavailable(reason: "the connection pool is closed") }
-            defer { state.nextWaiter += 1 }
-            state.waiting[state.nextWaiter] = started
-            return (state.client, state.nextWaiter)
+            defer { state.nextLease += 1 }
+            state.waiting[state.nextLease] = started
+            return (state.client, state.nextLease)
         }
         var leased = false
         defer {
             self.state.withLock { state in
-                if leased { state.inUse -= 1 } else { state.waiting[waiter] = nil }
+                state.waiting[lease] = nil
+                state.holding[lease] = nil
             }
         }
         do {
             return try await client.withConnection { connection in
                 let now = self.now
                 self.state.withLock { state in
-                    state.waiting[waiter] = nil
-                    state.inUse += 1
+                    state.waiting[lease] = nil
+                    state.holding[lease] = now
                     state.lastLease = now
                 }
                 leased = true
@@ -141,19 +152,22 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// Replaces the client when a lease has waited longer than `leaseTimeout` while no call got a connection;
-    /// shutting the old client down fails the leases waiting on it and closes its connections.
+    /// Replaces the client when the pool is cut off (see the type's description); shutting the old client down
+    /// fails the leases waiting on it and closes its connections.
     private func replaceClientIfCutOff() {
         let now = self.now
         let timeout = Self.nanoseconds(self.leaseTimeout)
+        let hung = timeout + Self.nanoseconds(Self.statementTimeout)
         let retired: Task<Void, Never>? = self.state.withLock { state in
-            guard !state.closed, now - state.lastLease > timeout,
-                let oldest = state.waiting.values.min(), now - oldest > timeout
-            else { return nil }
+            guard !state.closed else { return nil }
+            let unserved = state.waiting.values.min().map { now - $0 > timeout && now - state.lastLease > timeout }
+            let unanswered = state.holding.values.min().map { now - $0 > hung }
+            guard unserved == true || unanswered == true else { return nil }
             let retired = state.runner
             state.client = PostgresClient(configuration: self.configuration, backgroundLogger: self.logger)
             state.runner = Self.run(state.client)
             state.waiting.removeAll()
+            state.holding.removeAll()
             return retired
         }
         retired?.cancel()

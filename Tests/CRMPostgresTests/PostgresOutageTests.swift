@@ -71,6 +71,44 @@ struct PostgresOutageTests {
         }
     }
 
+    /// One call alone waits on an open connection until the statement deadline; with others, they wait for connections.
+    @Test(
+        "server hung (frozen, connections open): a call in flight and calls after it fail with unavailable; thawed: they succeed",
+        arguments: [1, 3])
+    func hungServer(calls: Int) async throws {
+        try await self.withOwnCluster { cluster, url in
+            let (store, service, agent) = try await self.openService(url)
+            _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "Before"), by: agent)
+            try await cluster.pause()
+            let started = ContinuousClock.now
+            // The first call takes an open connection and waits on a server that never answers; the others wait for
+            // connections that never come.
+            let outcomes = await withTaskGroup(of: Bool.self, returning: [Bool].self) { group in
+                for n in 0..<calls {
+                    group.addTask {
+                        do {
+                            _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "During \(n)"), by: agent)
+                            return false
+                        } catch CRMError.unavailable {
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes == Array(repeating: true, count: calls), "every call failed with unavailable")
+            let limit = PostgresCRMStore.statementTimeout + url.connectTimeout + .seconds(3)
+            #expect(ContinuousClock.now - started < limit, "within the statement timeout and the connect timeout")
+            try await cluster.resume()
+            let ticket = try await self.eventually { try await service.ticket(TicketID(1), by: agent) }
+            #expect(ticket.subject == "Before")
+            _ = try await service.createTicket(NewTicket(customerID: CustomerID(1), subject: "After"), by: agent)
+            await store.close()
+        }
+    }
+
     @Test("crm serve answers 503 while PostgreSQL restarts and 200 after, without a restart of its own")
     func serveOutage() async throws {
         try await self.withOwnCluster { cluster, url in

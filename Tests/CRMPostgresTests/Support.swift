@@ -137,6 +137,18 @@ final class OwnCluster: Sendable {
         guard status == 0 else { throw ProgramFailed(description: "pg-cluster stop: \(error)") }
     }
 
+    /// Freezes the server and its backends: connections stay open and nothing answers.
+    func pause() async throws {
+        let (status, _, error) = try await Self.clusterCommand(["pause", self.directory])
+        guard status == 0 else { throw ProgramFailed(description: "pg-cluster pause: \(error)") }
+    }
+
+    /// Lets a paused server go on.
+    func resume() async throws {
+        let (status, _, error) = try await Self.clusterCommand(["resume", self.directory])
+        guard status == 0 else { throw ProgramFailed(description: "pg-cluster resume: \(error)") }
+    }
+
     /// Starts the stopped server again on the same port.
     func restart() async throws {
         guard case .tcp(_, let port) = self.url.endpoint else { return }
@@ -148,20 +160,32 @@ final class OwnCluster: Sendable {
         _ = try? await Self.clusterCommand(["remove", self.directory])
     }
 
-    /// Runs `scripts/pg-cluster` through `system(3)`, not `Process`: the server it starts outlives it, and
-    /// Foundation's `Process` was seen to miss such a child's exit. Arguments are test-made paths and numbers.
+    /// Runs `scripts/pg-cluster` with its output in files, not pipes: the server it starts outlives it and keeps
+    /// them open. A `Process`, not `system(3)`: a shell from `system` inherits every pipe this test process has open
+    /// at that moment, and a concurrent test reading one to its end waited for the cluster command (seen: 10 s).
     private static func clusterCommand(_ arguments: [String]) async throws -> (Int32, String, String) {
         try await onThread {
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("crm-pg-\(UUID().uuidString).out")
             let errors = output.appendingPathExtension("err")
+            guard FileManager.default.createFile(atPath: output.path, contents: nil),
+                FileManager.default.createFile(atPath: errors.path, contents: nil)
+            else { throw ProgramFailed(description: "cannot create \(output.path)") }
             defer {
                 try? FileManager.default.removeItem(at: output)
                 try? FileManager.default.removeItem(at: errors)
             }
-            let command = ([packageRoot + "/scripts/pg-cluster"] + arguments).map { "'\($0)'" }.joined(separator: " ")
-            let status = system("\(command) </dev/null >'\(output.path)' 2>'\(errors.path)'")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = [packageRoot + "/scripts/pg-cluster"] + arguments
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = try FileHandle(forWritingTo: errors)
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
+            try process.run()
+            exited.wait()
             let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-            return (status == 0 ? 0 : 1, read(output), read(errors))
+            return (process.terminationStatus, read(output), read(errors))
         }
     }
 }
