@@ -12,7 +12,8 @@ import Darwin
 /// standard error (`crm serve`). Unlike swift-log's stream handler it does no work when metadata is set, which
 /// Hummingbird does on every request, and it never makes a request wait for the disk: lines go to a buffer that
 /// one writer thread per destination empties, many lines per `write` under load (an access line per request
-/// would otherwise cost a system call each).
+/// would otherwise cost a system call each). The writer wakes once per gathering window, not once per line: a
+/// wake-up per request made it compete for the CPU with the server on every request.
 public struct FileLogHandler: LogHandler {
     /// Owns a writer; when the last handler using it goes away, the writer writes what is left and ends.
     private final class Sink: Sendable {
@@ -68,10 +69,18 @@ public struct FileLogHandler: LogHandler {
 
 /// Lines waiting to be written to one file descriptor, and the thread that writes them in order.
 final class LineWriter: @unchecked Sendable {
-    // `pending`, `writing` and `closed` are guarded by `condition`.
+    /// How long the first line of a batch waits for others, at most (a line reaches the file this late, at most,
+    /// unless someone flushes).
+    private static let gathering: TimeInterval = 0.02
+    /// A batch this big is written without waiting for the end of its window.
+    private static let batchBytes = 64 * 1024
+
+    // `pending`, `writing`, `flushing` and `closed` are guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [UInt8] = []
     private var writing = false
+    /// Callers of `flush` waiting now: the writer then writes at once.
+    private var flushing = 0
     private var closed = false
     private let descriptor: Int32
     private let closesDescriptor: Bool
@@ -91,15 +100,19 @@ final class LineWriter: @unchecked Sendable {
     /// Queues `line`; returns at once.
     func append(_ line: String) {
         self.condition.lock()
+        let wasEmpty = self.pending.isEmpty
         self.pending.append(contentsOf: line.utf8)
-        self.condition.broadcast()
+        if wasEmpty || self.pending.count >= Self.batchBytes { self.condition.broadcast() }
         self.condition.unlock()
     }
 
     /// Waits until everything appended so far is written.
     func flush() {
         self.condition.lock()
+        self.flushing += 1
+        self.condition.broadcast()
         while !self.pending.isEmpty || self.writing { self.condition.wait() }
+        self.flushing -= 1
         self.condition.unlock()
     }
 
@@ -120,6 +133,10 @@ final class LineWriter: @unchecked Sendable {
         while true {
             while self.pending.isEmpty && !self.closed { self.condition.wait() }
             if self.pending.isEmpty { break }
+            let windowEnd = Date(timeIntervalSinceNow: Self.gathering)
+            while !self.closed && self.flushing == 0 && self.pending.count < Self.batchBytes
+                && self.condition.wait(until: windowEnd)
+            {}
             var batch: [UInt8] = []
             swap(&batch, &self.pending)
             self.writing = true

@@ -74,7 +74,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func user(named name: String) async throws -> UserProfile? {
-        try self.read { db in try Self.fetchUser(db, name) }
+        try self.readRow { db in try Self.fetchUser(db, name) }
     }
 
     public func insertUser(
@@ -116,7 +116,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func token(_ id: TokenID) async throws -> Token? {
-        try self.read { db in try Self.fetchToken(db, id) }
+        try self.readRow { db in try Self.fetchToken(db, id) }
     }
 
     public func insertToken(
@@ -154,7 +154,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func credential(_ lookup: CredentialLookup) async throws -> Credential? {
-        try self.read { db in
+        try self.readRow { db in
             let select = Self.credentialSelect
             let rows: RowCursor
             switch lookup {
@@ -192,7 +192,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
-        try self.read { db in try Self.fetchCustomer(db, id) }
+        try self.readRow { db in try Self.fetchCustomer(db, id) }
     }
 
     public func insertCustomer(_ make: @Sendable (CustomerID) throws -> Recorded<Customer>) async throws -> Customer {
@@ -242,7 +242,7 @@ public final class SQLiteCRMStore: CRMStore {
     }
 
     public func ticket(_ id: TicketID) async throws -> Ticket? {
-        try self.read { db in try Self.fetchTicket(db, id) }
+        try self.readRow { db in try Self.fetchTicket(db, id) }
     }
 
     public func insertTicket(
@@ -349,6 +349,13 @@ public final class SQLiteCRMStore: CRMStore {
     /// of GRDB's reader queues would cost two thread wake-ups, as a queued write does (see `SQLiteWriter`).
     private func read<T>(_ value: (Database) throws -> T) throws -> T {
         try self.pool.read(value)
+    }
+
+    /// Reads one row by its key (a login's token, a user, a customer, a ticket): on the writer's connection when
+    /// no write is in flight (see `SQLiteWriter.readAtOnce`), else as any other read.
+    private func readRow<T>(_ value: (Database) throws -> T) throws -> T {
+        if case .committed(let result) = try self.writer.readAtOnce(value) { return result }
+        return try self.read(value)
     }
 
     /// Runs `updates` in one transaction with its audit event (see `SQLiteWriter`).

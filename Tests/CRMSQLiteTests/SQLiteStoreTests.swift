@@ -45,6 +45,34 @@ struct SQLiteStoreTests {
         #expect(try await fixture.service.auditLog(by: fixture.admin).total == 200)
     }
 
+    @Test("reads of one row by key, amid concurrent writes of the same process, each see a committed row")
+    func pointReadsAmidWrites() async throws {
+        let fixture = try await SQLiteFixture(path: try temporaryFolder().appendingPathComponent("crm.sqlite").path)
+        let first = try await fixture.service.createTicket(
+            NewTicket(customerID: CustomerID(1), subject: "first"), by: fixture.agent)
+        let seen = try await withThrowingTaskGroup(of: Ticket?.self) { group in
+            for number in 1...100 {
+                group.addTask {
+                    _ = try await fixture.service.updateTicket(
+                        first.id, TicketChanges(subject: "edit \(number)"), by: fixture.agent)
+                    return nil
+                }
+                group.addTask { try await fixture.service.ticket(first.id, by: fixture.agent) }
+                group.addTask {
+                    _ = try await fixture.service.login(token: "agent123", via: .shell)
+                    return nil
+                }
+            }
+            return try await group.reduce(into: [Ticket]()) { seen, ticket in ticket.map { seen.append($0) } }
+        }
+        #expect(seen.count == 100)
+        for ticket in seen {
+            #expect((ticket.subject == "first") == (ticket.version == 1), "a row as one commit left it: \(ticket)")
+        }
+        let last = try await fixture.service.ticket(first.id, by: fixture.agent)
+        #expect(last.version == 101)
+    }
+
     @Test("a directory is refused with a clear error")
     func directory() throws {
         let folder = try temporaryFolder()
