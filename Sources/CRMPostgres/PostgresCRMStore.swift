@@ -4,15 +4,17 @@ import Logging
 import PostgresNIO
 
 /// A `CRMStore` in a PostgreSQL database (DESIGN §4), shared by any number of crm processes. Each use case is one
-/// transaction with its audit event. The row a use case changes is locked first (`SELECT … FOR NO KEY UPDATE`; a
-/// new ticket or note locks its customer or ticket with `FOR KEY SHARE`, so that it cannot vanish underneath), and
-/// locks are always taken customer → ticket, so transactions never deadlock. IDs come from sequences, and only
-/// once the row's parent is known to exist, so a refused create uses no ID. Between locking and writing, the IDs are
-/// taken and the domain's closure (which reads the clock) runs in this process's `WriteOrder`, so within a process IDs
-/// follow time; the audit log's order is its IDs.
+/// transaction with its audit event. A change locks its row first (`SELECT … FOR NO KEY UPDATE`, `FOR UPDATE` for a
+/// delete), and locks are always taken customer → ticket, so transactions never deadlock. A new ticket, note or
+/// customer is a single statement with its audit event (`WITH … INSERT`), so it needs no transaction around it: its
+/// parent is read without a lock, and one deleted meanwhile makes the foreign key refuse the insert. IDs come from
+/// sequences, and only once the parent is known to exist, so a refused create uses no ID (bar that race). Between
+/// reading and writing, the IDs are taken and the domain's closure (which reads the clock) runs in this process's
+/// `WriteOrder`, so within a process IDs follow time; the audit log's order is its IDs.
 ///
-/// While the server is unreachable every call fails with `CRMError.unavailable` within the URL's connect timeout;
-/// the pool reconnects by itself when the server is back.
+/// While the server is unreachable every call fails with `CRMError.unavailable` within the URL's connect timeout
+/// (a statement the server stopped answering, within `statementTimeout` more); the pool reconnects by itself when
+/// the server is back.
 public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     /// The schema version this build writes; a database at a newer one is refused.
     public static var schemaVersion: Int { PostgresSchema.version }
@@ -236,7 +238,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
         try await self.pool.withConnection { connection in
-            try await Self.lockCustomer(id, "", connection)
+            try await Self.fetchCustomer(id, lock: "", connection)
         }
     }
 
@@ -255,7 +257,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
     ) async throws -> Customer {
         try await self.pool.transaction { connection in
-            guard let customer = try await Self.lockCustomer(id, "FOR NO KEY UPDATE", connection) else {
+            guard let customer = try await Self.fetchCustomer(id, lock: "FOR NO KEY UPDATE", connection) else {
                 throw CRMError.notFound(entity: "customer/\(id)")
             }
             guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(customer) }) else {
@@ -268,7 +270,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
 
     public func deleteCustomer(_ id: CustomerID, _ check: @Sendable (Customer, Int) throws -> AuditRecord) async throws {
         try await self.pool.transaction { connection in
-            guard let customer = try await Self.lockCustomer(id, "FOR UPDATE", connection) else {
+            guard let customer = try await Self.fetchCustomer(id, lock: "FOR UPDATE", connection) else {
                 throw CRMError.notFound(entity: "customer/\(id)")
             }
             let tickets = try await Self.count(
@@ -318,7 +320,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         // One statement writes the ticket with its audit event: no transaction around it. The customer is read
         // without a lock; one deleted before the insert makes the foreign key refuse the ticket.
         try await self.pool.withConnection { connection in
-            guard let customer = try await Self.lockCustomer(customerID, "", connection) else {
+            guard let customer = try await Self.fetchCustomer(customerID, lock: "", connection) else {
                 // No customer, so no ID is used up: the domain refuses, seeing the ID the ticket would have had.
                 _ = try make(TicketID(try await Self.unusedID("tickets_id_seq", connection)), nil)
                 throw CRMError.notFound(entity: "customer/\(customerID)")
@@ -533,7 +535,7 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
         try await Self.fetch(PostgresRows.tokenColumns, from: "tokens", is: id.rawValue, lock: lock, PostgresRows.token, connection)
     }
 
-    private static func lockCustomer(_ id: CustomerID, _ lock: String, _ connection: PostgresConnection) async throws
+    private static func fetchCustomer(_ id: CustomerID, lock: String, _ connection: PostgresConnection) async throws
         -> Customer?
     {
         try await Self.fetch(
