@@ -14,14 +14,16 @@ struct BinaryScriptTests {
     }
 
     /// Runs `command` with bash in a fresh folder, `$CRM` naming the built binary; returns status, stdout, stderr.
+    /// Bash starts with SIGPIPE at its default, as in a user's terminal: the test process ignores it, `Process`
+    /// passes that on, and `yes` or `cat` feeding a `crm` that stopped early would then print "Broken pipe".
     static func bash(_ command: String, in folder: TemporaryDirectory? = nil) throws -> Run {
         let scratch = try folder ?? TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }  // removed only when the scope ends
         var environment = Binary.environment(home: scratch.path)
         environment["CRM"] = try crmExecutable().path
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=PIPE", "/bin/bash", "-c", command]
         process.currentDirectoryURL = scratch.url
         process.environment = environment
         let out = scratch.url.appendingPathComponent(".bash-stdout")
