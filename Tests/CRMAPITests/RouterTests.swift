@@ -148,8 +148,7 @@ struct RouterTests {
     @Test("PATCH /api/tickets/{id} updates; an invalid transition is 409 with `allowed`")
     func patchTicket() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let moved = try await api.patch(
                 "/api/tickets/\(ticket.id)", #"{"status": "in_progress"}"#, token: Token.agent)
             #expect(moved.status == 200, "\(moved)")
@@ -215,8 +214,7 @@ struct RouterTests {
     @Test("PATCH assigns, unassigns with null, and edits tags and priority")
     func patchOtherFields() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let assigned = try await api.patch(
                 "/api/tickets/\(ticket.id)",
                 #"{"assignee": "me", "priority": "high", "add_tags": ["billing", "vip"]}"#, token: Token.agent)
@@ -238,8 +236,7 @@ struct RouterTests {
     @Test("POST /api/notes/{ticket_id} answers {\"data\": Note}", arguments: ["", "/"])
     func originalNotes(slash: String) async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let reply = try await api.post(
                 "/api/notes/\(ticket.id)\(slash)", #"{"text": "Called the customer"}"#, token: Token.agent)
             #expect(reply.status == 200, "\(reply)")
@@ -270,8 +267,7 @@ struct RouterTests {
     @Test("GET and POST /api/tickets/{id}/notes")
     func ticketNotes() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let empty = try await api.get("/api/tickets/\(ticket.id)/notes", token: Token.agent)
             #expect(empty.status == 200)
             #expect(empty.text == "[]")
@@ -572,8 +568,7 @@ struct RouterTests {
     @Test("Every response carries X-Process-Time-ms, errors and unknown routes included")
     func processTimeEverywhere() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let requests: [(Req, Int)] = [
                 (Req(.get, "/health"), 200),
                 (Req(.get, "/openapi.json"), 200),

@@ -53,6 +53,12 @@ struct APIWorld: Sendable {
         }
     }
 
+    /// Opens a ticket (`ticket()`'s defaults) and runs `body` with it against the router.
+    func testOnTicket(_ body: @Sendable (RouterDriver, Ticket) async throws -> Void) async throws {
+        let ticket = try await self.ticket()
+        try await self.test { api in try await body(api, ticket) }
+    }
+
     enum Mode: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case router, live
         var testDescription: String { self.rawValue }
