@@ -21,8 +21,7 @@ struct RouterTests {
 
     @Test("GET /health answers {\"status\":\"ok\"}", arguments: ["/health", "/health/"])
     func health(path: String) async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             let reply = try await api.get(path)
             #expect(reply.status == 200)
             #expect(reply.text == #"{"status":"ok"}"#)
@@ -34,8 +33,7 @@ struct RouterTests {
 
     @Test("GET /api/customers/1 with a token answers the Customer")
     func customerOne() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             for path in ["/api/customers/1", "/api/customers/1/"] {
                 let reply = try await api.get(path, token: Token.agent)
                 #expect(reply.status == 200, "\(reply)")
@@ -358,8 +356,7 @@ struct RouterTests {
 
     @Test("GET /api/me tells who the token belongs to", arguments: Who.allCases)
     func me(role: Who) async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             let reply = try await api.get("/api/me", token: role.token)
             #expect(reply.status == 200, "\(reply)")
             let me = try #require(reply.object)
@@ -594,8 +591,7 @@ struct RouterTests {
 
     @Test("An unknown route is 404 with an error body")
     func unknownRoute() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             for path in ["/nope", "/api", "/api/tickets/1/bogus", "/api/notes"] {
                 let reply = try await api.get(path, token: Token.admin)
                 #expect(reply.status == 404, "\(path): \(reply)")

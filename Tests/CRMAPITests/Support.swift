@@ -53,6 +53,11 @@ struct APIWorld: Sendable {
         }
     }
 
+    /// Runs `body` against the router of a fresh world, for a test that needs nothing else of the world.
+    static func test(_ body: @Sendable (RouterDriver) async throws -> Void) async throws {
+        try await Self.make().test(.router, body)
+    }
+
     /// Opens a ticket (`ticket()`'s defaults) and runs `body` with it against the router.
     func testOnTicket(_ body: @Sendable (RouterDriver, Ticket) async throws -> Void) async throws {
         let ticket = try await self.ticket()
