@@ -80,19 +80,6 @@ public enum CredentialLookup: Hashable, Sendable {
     case hash(TokenHash)
 }
 
-/// Which tokens to list: one user's, or everyone's (`user` nil), by ascending ID.
-public struct TokenQuery: Hashable, Sendable {
-    public var user: String?
-    public var limit: Int
-    public var offset: Int
-
-    public init(user: String?, limit: Int = PageRequest.defaultLimit, offset: Int = 0) {
-        self.user = user
-        self.limit = limit
-        self.offset = offset
-    }
-}
-
 /// What `token create` asks for.
 public struct NewToken: Hashable, Sendable {
     /// Whose token it is; nil: the caller's own.
