@@ -36,7 +36,7 @@ struct NoteRoutes: Sendable {
 
     private func addNote(_ call: APIRoute.Call) async throws -> Note {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let body = try await JSONBody.decode(NoteBody.self, from: call.request)
+        let body = try await call.body(NoteBody.self)
         return try await self.service.addNote(to: id, text: body.text, by: call.caller)
     }
 }
