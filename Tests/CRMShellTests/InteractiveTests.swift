@@ -15,6 +15,7 @@ final class PseudoTerminal {
     /// Where the next `waitFor` starts looking.
     private var mark = 0
     private var reachedEnd = false
+    private let controlling: Bool
 
     struct Timeout: Error, CustomStringConvertible {
         let waitingFor: String
@@ -27,8 +28,12 @@ final class PseudoTerminal {
     }
 
     /// Starts `crm` with the terminal as stdin, stdout and stderr, or with stdout going to `output` instead (as in
-    /// `crm | tee log`).
-    init(arguments: [String], environment: [String: String], directory: URL, output: FileHandle? = nil) throws {
+    /// `crm | tee log`). With `controlling`, the terminal is crm's controlling terminal (`setsid --ctty`), so Ctrl-C
+    /// typed on it is the kernel's SIGINT, with what that does to unread input, as at a user's terminal.
+    init(
+        arguments: [String], environment: [String: String], directory: URL, output: FileHandle? = nil,
+        controlling: Bool = false
+    ) throws {
         var master: Int32 = -1
         var slave: Int32 = -1
         var size = winsize(ws_row: 40, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
@@ -39,9 +44,15 @@ final class PseudoTerminal {
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
         self.master = master
+        self.controlling = controlling
         let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-        self.process.executableURL = try crmExecutable()
-        self.process.arguments = arguments
+        if controlling {
+            self.process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            self.process.arguments = ["--ctty", "--wait", try crmExecutable().path] + arguments
+        } else {
+            self.process.executableURL = try crmExecutable()
+            self.process.arguments = arguments
+        }
         self.process.environment = environment
         self.process.currentDirectoryURL = directory
         self.process.standardInput = terminal
@@ -61,7 +72,11 @@ final class PseudoTerminal {
     deinit {
         if self.process.isRunning {
             self.process.terminate()
+            // A crm in a session of its own (`controlling`) ends with the hangup of closing its terminal: SIGTERM
+            // reached only `setsid`, which waits for it.
+            if self.controlling { close(self.master) }
             self.process.waitUntilExit()
+            if self.controlling { return }
         }
         close(self.master)
     }
@@ -293,7 +308,7 @@ struct InteractiveTests {
 
         init(
             folder: TemporaryDirectory? = nil, extraArguments: [String] = [], environment extra: [String: String] = [:],
-            output: FileHandle? = nil
+            output: FileHandle? = nil, controlling: Bool = false
         ) throws {
             let folder = try folder ?? TemporaryDirectory()
             self.folder = folder
@@ -301,7 +316,7 @@ struct InteractiveTests {
                 home: folder.path, extra: ["TERM": "xterm", "NO_COLOR": "1"].merging(extra) { _, new in new })
             self.terminal = try PseudoTerminal(
                 arguments: ["--history", folder.url.appendingPathComponent("history").path] + extraArguments,
-                environment: environment, directory: folder.url, output: output)
+                environment: environment, directory: folder.url, output: output, controlling: controlling)
         }
 
         /// Waits for the banner and the first prompt.

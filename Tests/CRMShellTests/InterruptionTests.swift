@@ -85,6 +85,21 @@ struct InterruptionTests {
 /// the prompt; the shell keeps going (DESIGN §5.3).
 @Suite(.serialized)
 struct InteractiveInterruptionTests {
+    /// Ctrl-C on the shell's controlling terminal during a `source` keeps a line typed ahead meanwhile: it runs at
+    /// the next prompt (the terminal flushed it with the SIGINT before).
+    @Test func ctrlCKeepsWhatWasTypedAhead() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("long.crm", String(repeating: "whoami\n", count: 500_000))
+        let shell = try InteractiveTests.Shell(folder: folder, controlling: true).started()
+        try shell.terminal.type("source long.crm\r", until: "anonymous")
+        try shell.terminal.send("login agent123\r")
+        try shell.terminal.send("\u{03}")
+        try shell.terminal.waitFor("interrupted", timeout: 20)
+        try shell.terminal.waitFor("logged in as agent (agent)")
+        try shell.terminal.waitFor("crm(agent)> ")
+        #expect(try shell.leave() == 0)
+    }
+
     @Test func ctrlCStopsASourceAndReturnsToThePrompt() throws {
         let folder = try TemporaryDirectory()
         try folder.write("long.crm", String(repeating: "whoami\n", count: 500_000))

@@ -43,6 +43,9 @@ final class LineEditor {
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().promptBuffer
         }
         crm_el_setty(self.editLine, "-d", "-isig")
+        // While a command runs, Ctrl-C must not discard what was typed or pasted ahead (DESIGN §3.6): libedit clears
+        // NOFLSH in the mode it restores between lines, so the terminal would flush its input with the SIGINT.
+        crm_el_setty(self.editLine, "-x", "+noflsh")
         crm_el_addfn(self.editLine, "crm-interrupt", "abandon the line") { editLine, _ in
             guard let editLine, let data = crm_el_get_clientdata(editLine) else { return UInt8(CC_EOF) }
             Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().interrupted = true
