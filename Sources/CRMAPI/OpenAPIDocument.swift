@@ -99,7 +99,7 @@ enum OpenAPIDocument {
             successHeaders.append("ETag")
         }
         let createsEntity = route.method == .post && ["Ticket", "Customer"].contains(route.response)
-        if createsEntity || (route.successStatus == 201 && route.response != "NoteEnvelope" && route.response != "Note") {
+        if createsEntity || (route.successStatus == 201 && route.response != "NoteEnvelope") {
             successHeaders.append("Location")
         }
         if route.query.contains(.limit) { successHeaders.append("X-Total-Count") }

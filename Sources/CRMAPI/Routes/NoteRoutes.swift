@@ -26,8 +26,10 @@ struct NoteRoutes: Sendable {
         return JSONResponse.make(body: try await self.service.notes(on: id, by: call.caller))
     }
 
+    /// 201 with `Location`: notes have no URL of their own, so it names the ticket's notes, where the new one is listed.
     @Sendable func add(_ call: APIRoute.Call) async throws -> Response {
-        JSONResponse.make(status: .created, body: try await self.addNote(call))
+        let note = try await self.addNote(call)
+        return JSONResponse.created(note, at: "/api/tickets/\(note.ticketID)/notes")
     }
 
     @Sendable func addInEnvelope(_ call: APIRoute.Call) async throws -> Response {
