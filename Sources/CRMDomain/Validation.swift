@@ -62,6 +62,14 @@ public enum Validation {
         try InputRules.oneLine(text, field: field, maximum: Self.maximumUserNameLength)
     }
 
+    /// An assignee's user name; empty is refused rather than read as nobody, which is spelled `none`.
+    public static func assignee(_ text: String) throws(CRMError) -> String {
+        guard !text.trimmingWhitespace.isEmpty else {
+            throw .validation(field: "assignee", reason: "must not be empty; 'none' means nobody")
+        }
+        return try Self.userName(text, field: "assignee")
+    }
+
     /// A login name: `[a-z][a-z0-9._-]{0,31}`.
     public static func loginName(_ text: String, field: String = "name") throws(CRMError) -> String {
         let bytes = Array(text.utf8)
@@ -84,9 +92,9 @@ public enum Validation {
         try InputRules.oneLine(text, field: "display_name", maximum: Self.maximumNameLength)
     }
 
-    /// A token's label: nil when empty or blank, else a one-line field of at most 100 characters.
-    public static func tokenLabel(_ text: String) throws(CRMError) -> String? {
-        try Self.optionalLine(text, field: "label", maximum: Self.maximumTokenLabelLength)
+    /// A token's label: a one-line field of at most 100 characters, not empty (leave the label out for none).
+    public static func tokenLabel(_ text: String) throws(CRMError) -> String {
+        try InputRules.oneLine(text, field: "label", maximum: Self.maximumTokenLabelLength)
     }
 
     /// Search text: nil when empty; else a multi-line text of at most 200 characters, lowercased.
