@@ -62,6 +62,21 @@ public enum Validation {
         try InputRules.oneLine(text, field: field, maximum: Self.maximumUserNameLength)
     }
 
+    /// Names no user may take: the audit's actor for a caller without login, and the words that mean the caller
+    /// and nobody wherever a user is named (`--assignee me|none`).
+    public static let reservedUserNames: [String] = [Principal.anonymous.name, "me", "none"]
+
+    /// The name of a new user: a login name that is not reserved.
+    public static func newUserName(_ text: String) throws(CRMError) -> String {
+        let name = try Self.loginName(text)
+        guard !Self.reservedUserNames.contains(name) else {
+            throw .validation(
+                field: "name",
+                reason: "'\(name)' is reserved (\(Self.reservedUserNames.joined(separator: ", ")) name no user)")
+        }
+        return name
+    }
+
     /// An assignee's user name; empty is refused rather than read as nobody, which is spelled `none`.
     public static func assignee(_ text: String) throws(CRMError) -> String {
         guard !text.trimmingWhitespace.isEmpty else {
