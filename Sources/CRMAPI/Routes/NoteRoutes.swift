@@ -33,12 +33,12 @@ struct NoteRoutes: Sendable {
     }
 
     @Sendable func addInEnvelope(_ call: APIRoute.Call) async throws -> Response {
-        JSONResponse.make(body: DataEnvelope(data: try await self.addNote(call)))
+        JSONResponse.make(body: DataEnvelope(data: try await self.addNote(call, unknownKeys: .ignoredUnlessCRMField)))
     }
 
-    private func addNote(_ call: APIRoute.Call) async throws -> Note {
+    private func addNote(_ call: APIRoute.Call, unknownKeys: UnknownKeys = .refused) async throws -> Note {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let body = try await JSONBody.decode(NoteBody.self, from: call.request)
+        let body = try await JSONBody.decode(NoteBody.self, from: call.request, unknownKeys: unknownKeys)
         return try await self.service.addNote(to: id, text: body.text, by: call.caller)
     }
 }
