@@ -58,8 +58,7 @@ struct LiveAccountTests {
 
     @Test("over HTTP: POST /api/tokens answers 201, Location and the secret once; an agent cannot see or revoke another's token")
     func tokensOverHTTP() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             let created = try await api.post("/api/tokens", #"{"label": "ci", "expires": "12h"}"#, token: "admin123")
             expectCreated(created, at: "/api/tokens/3")
             let secret = try #require(created.object?["token"] as? String)
@@ -86,8 +85,7 @@ struct LiveAccountTests {
 
     @Test("users over HTTP: create (201, Location), show, patch, disable; bad input is 422, a taken name 409")
     func usersOverHTTP() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             let created = try await api.post(
                 "/api/users", #"{"name": "alice", "role": "agent", "display_name": "Alice"}"#, token: "admin123")
             expectCreated(created, at: "/api/users/alice")

@@ -94,8 +94,7 @@ struct MetricsTests {
 
     @Test("without a local connection only an admin token may read it; others get the JSON 403")
     func refusedToOthers() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             // The in-memory router has no peer address: it is not a local caller.
             let anonymous = try await api.get("/metrics")
             #expect(anonymous.status == 403, "\(anonymous)")

@@ -53,8 +53,7 @@ struct RequestBodyTests {
     @Test("what JSON allows is read: escapes, surrogate pairs, 64 levels of nesting, duplicate keys (last wins)")
     func validJSON() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let escaped = try await api.post(
                 "/api/notes/\(ticket.id)", #"{"text": "\u00e9\ud83d\ude00 \"q\" \\ \/ caf\u00E9", "ignored": [[[[1]]]]}"#,
                 token: Token.agent)
@@ -112,8 +111,7 @@ struct RequestBodyTests {
     @Test("on protected routes the caller is checked first: anonymous or a bad token is 403 whatever else is wrong")
     func callerFirst() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let wrong: [Req] = [
                 Req(.post, "/api/tickets", json: "{oops"),
                 Req(.post, "/api/tickets", json: #"{"customer_id": "x"}"#),

@@ -21,8 +21,7 @@ struct RouterTests {
 
     @Test("GET /health answers {\"status\":\"ok\"}", arguments: ["/health", "/health/"])
     func health(path: String) async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             let reply = try await api.get(path)
             #expect(reply.status == 200)
             #expect(reply.text == #"{"status":"ok"}"#)
@@ -34,8 +33,7 @@ struct RouterTests {
 
     @Test("GET /api/customers/1 with a token answers the Customer")
     func customerOne() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             for path in ["/api/customers/1", "/api/customers/1/"] {
                 let reply = try await api.get(path, token: Token.agent)
                 #expect(reply.status == 200, "\(reply)")
@@ -148,8 +146,7 @@ struct RouterTests {
     @Test("PATCH /api/tickets/{id} updates; an invalid transition is 409 with `allowed`")
     func patchTicket() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let moved = try await api.patch(
                 "/api/tickets/\(ticket.id)", #"{"status": "in_progress"}"#, token: Token.agent)
             #expect(moved.status == 200, "\(moved)")
@@ -215,8 +212,7 @@ struct RouterTests {
     @Test("PATCH assigns, unassigns with null, and edits tags and priority")
     func patchOtherFields() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let assigned = try await api.patch(
                 "/api/tickets/\(ticket.id)",
                 #"{"assignee": "me", "priority": "high", "add_tags": ["billing", "vip"]}"#, token: Token.agent)
@@ -238,8 +234,7 @@ struct RouterTests {
     @Test("POST /api/notes/{ticket_id} answers {\"data\": Note}", arguments: ["", "/"])
     func originalNotes(slash: String) async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let reply = try await api.post(
                 "/api/notes/\(ticket.id)\(slash)", #"{"text": "Called the customer"}"#, token: Token.agent)
             #expect(reply.status == 200, "\(reply)")
@@ -270,8 +265,7 @@ struct RouterTests {
     @Test("GET and POST /api/tickets/{id}/notes")
     func ticketNotes() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let empty = try await api.get("/api/tickets/\(ticket.id)/notes", token: Token.agent)
             #expect(empty.status == 200)
             #expect(empty.text == "[]")
@@ -362,8 +356,7 @@ struct RouterTests {
 
     @Test("GET /api/me tells who the token belongs to", arguments: Who.allCases)
     func me(role: Who) async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             let reply = try await api.get("/api/me", token: role.token)
             #expect(reply.status == 200, "\(reply)")
             let me = try #require(reply.object)
@@ -572,8 +565,7 @@ struct RouterTests {
     @Test("Every response carries X-Process-Time-ms, errors and unknown routes included")
     func processTimeEverywhere() async throws {
         let world = try await APIWorld.make()
-        let ticket = try await world.ticket()
-        try await world.test { api in
+        try await world.testOnTicket { api, ticket in
             let requests: [(Req, Int)] = [
                 (Req(.get, "/health"), 200),
                 (Req(.get, "/openapi.json"), 200),
@@ -599,8 +591,7 @@ struct RouterTests {
 
     @Test("An unknown route is 404 with an error body")
     func unknownRoute() async throws {
-        let world = try await APIWorld.make()
-        try await world.test { api in
+        try await APIWorld.test { api in
             for path in ["/nope", "/api", "/api/tickets/1/bogus", "/api/notes"] {
                 let reply = try await api.get(path, token: Token.admin)
                 #expect(reply.status == 404, "\(path): \(reply)")

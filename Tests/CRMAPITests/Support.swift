@@ -53,6 +53,17 @@ struct APIWorld: Sendable {
         }
     }
 
+    /// Runs `body` against the router of a fresh world, for a test that needs nothing else of the world.
+    static func test(_ body: @Sendable (RouterDriver) async throws -> Void) async throws {
+        try await Self.make().test(.router, body)
+    }
+
+    /// Opens a ticket (`ticket()`'s defaults) and runs `body` with it against the router.
+    func testOnTicket(_ body: @Sendable (RouterDriver, Ticket) async throws -> Void) async throws {
+        let ticket = try await self.ticket()
+        try await self.test { api in try await body(api, ticket) }
+    }
+
     enum Mode: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case router, live
         var testDescription: String { self.rawValue }

@@ -97,12 +97,7 @@ struct SQLiteStoreTests {
         let folder = try temporaryFolder()
         let path = folder.appendingPathComponent("crm.sqlite").path
         _ = try await SQLiteFixture(path: path)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [path, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 99;"]
-        sqlite.standardOutput = Pipe()
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        try sqlite3(path, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 99;")
         let before = FileManager.default.contents(atPath: path)
         #expect {
             _ = try SQLiteCRMStore(path: path, seededAt: t0)

@@ -68,3 +68,17 @@ func sqlite3(_ path: String, _ sql: String) throws -> String {
     FileHandle.standardError.write(Data(run.error.utf8))
     return run.output
 }
+
+/// What a user of the releases before users and tokens (schemas 1 and 2) added to the seed, in those schemas: a
+/// company for John Smith, a ticket (tagged), a note on it and their audit events.
+let olderReleaseRows = """
+    UPDATE customers SET company = 'Smith & Co' WHERE id = 2;
+    INSERT INTO tickets (customer_id, subject, description, status, priority, assignee, tags, created_at,
+        updated_at, version) VALUES (2, 'Printer', '', 'pending', 'high', 'agent', 'hw',
+        '2025-01-06T09:00:01Z', '2025-01-06T09:00:02Z', 2);
+    INSERT INTO ticket_tags (tag, ticket_id) VALUES ('hw', 1);
+    INSERT INTO notes (ticket_id, author, text, created_at) VALUES (1, 'agent', 'called', '2025-01-06T09:00:03Z');
+    INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES
+        ('2025-01-06T09:00:01Z', 'agent', 'ticket.create', 'ticket/1', '{"subject":[null,"Printer"]}', 'shell'),
+        ('2025-01-06T09:00:03Z', 'agent', 'note.add', 'ticket/1', '{"text":[null,"called"]}', 'http');
+    """

@@ -8,22 +8,11 @@ import Testing
 /// Migration 3 (users and personal tokens) upgrades a database of the release before it in place.
 @Suite("SQLite migration 3: users and tokens")
 struct UserMigrationTests {
-    /// A database as the release before users and tokens left it (its migrations 1 and 2, by this code), with a
-    /// ticket, a note and their audit events written in that release's schema.
+    /// A database as the release before users and tokens left it (its migrations 1 and 2, by this code), holding
+    /// `olderReleaseRows`.
     static func previousReleaseDatabase(at path: String) throws {
         try SQLiteSchema.writeEarlierRelease(path: path, migrations: 2, seed: .demo(), seededAt: t0)
-        try sqlite3(
-            path,
-            """
-            INSERT INTO tickets (customer_id, subject, description, status, priority, assignee, tags, created_at,
-                updated_at, version) VALUES (1, 'VPN down', 'since Monday', 'in_progress', 'urgent', 'agent', 'net',
-                '2025-01-06T09:00:01Z', '2025-01-06T09:00:02Z', 2);
-            INSERT INTO ticket_tags (tag, ticket_id) VALUES ('net', 1);
-            INSERT INTO notes (ticket_id, author, text, created_at) VALUES (1, 'agent', 'rebooted', '2025-01-06T09:00:03Z');
-            INSERT INTO audit_events (at, actor, action, entity, changes, via) VALUES
-                ('2025-01-06T09:00:01Z', 'agent', 'ticket.create', 'ticket/1', '{"subject":[null,"VPN down"]}', 'shell'),
-                ('2025-01-06T09:00:03Z', 'agent', 'note.add', 'ticket/1', '{"text":[null,"rebooted"]}', 'http');
-            """)
+        try sqlite3(path, olderReleaseRows)
     }
 
     @Test("the file starts at schema 2 without users' new columns")
@@ -43,8 +32,8 @@ struct UserMigrationTests {
         #expect(try sqlite3(path, "PRAGMA user_version;") == "3\n")
 
         let ticket = try await service.ticket(TicketID(1), by: fixture.agent)
-        #expect(ticket.subject == "VPN down" && ticket.status == .inProgress && ticket.tags == ["net"] && ticket.version == 2)
-        #expect(try await service.notes(on: TicketID(1), by: fixture.agent).map(\.text) == ["rebooted"])
+        #expect(ticket.subject == "Printer" && ticket.status == .pending && ticket.tags == ["hw"] && ticket.version == 2)
+        #expect(try await service.notes(on: TicketID(1), by: fixture.agent).map(\.text) == ["called"])
         let history = try await service.ticketHistory(TicketID(1), by: fixture.agent).items
         #expect(history.map(\.action) == ["ticket.create", "note.add"])
 
@@ -73,7 +62,7 @@ struct UserMigrationTests {
     @Test("a first-release database (schema 1) goes through migration 3 too")
     func firstRelease() async throws {
         let path = try temporaryFolder().appendingPathComponent("first.sqlite").path
-        try SQLiteMigrationTests.firstReleaseDatabase(at: path)
+        try SQLiteMigrationTests.SchemaOneWriter.firstRelease.write(at: path)
         let fixture = try await SQLiteFixture(path: path)
         #expect(try await fixture.service.listTokens(all: true, by: fixture.admin).items.map(\.user) == ["agent", "admin"])
         #expect(try await fixture.service.user(named: "agent", by: fixture.admin).createdAt == t0)

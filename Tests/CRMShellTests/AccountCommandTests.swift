@@ -14,8 +14,7 @@ struct AccountCommandTests {
     }
 
     @Test func adminManagesUsers() async throws {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         #expect(await shell.ok("user create alice --role agent --display-name \"Alice Liddell\"") == "created user alice\n")
         let shown = await shell.ok("user show alice")
         #expect(shown.contains("display_name: Alice Liddell") && shown.contains("role") && shown.contains("disabled"))
@@ -24,15 +23,23 @@ struct AccountCommandTests {
         #expect(await shell.ok("user update alice --role admin") == "saved user alice\n")
         #expect(await shell.ok("user disable alice") == "disabled user alice\n")
         #expect(await shell.ok("user enable alice") == "enabled user alice\n")
-        await shell.fails("user create alice --role agent", .failure, "user/alice already exists")
-        await shell.fails("user create Bob --role agent", .failure, "name: 'Bob' is not a user name")
-        await shell.fails("user create bob --role root", .failure, "unknown role 'root'")
-        await shell.fails("user create bob", .usage, "user create needs --role")
-        await shell.fails("user disable admin", .failure, "you cannot change your own role or disable yourself")
-        await shell.fails("user show ghost", .failure, "user/ghost not found")
         await shell.ok("set format json")
         let json = await shell.ok("user show alice")
         #expect(json == #"{"created_at":"2025-01-06T09:00:00Z","disabled":false,"display_name":"Alice Liddell","name":"alice","role":"admin"}"# + "\n")
+    }
+
+    @Test(arguments: [
+        ("user create alice --role agent", ExitStatus.failure, "user/alice already exists"),
+        ("user create Bob --role agent", .failure, "name: 'Bob' is not a user name"),
+        ("user create bob --role root", .failure, "unknown role 'root'"),
+        ("user create bob", .usage, "user create needs --role"),
+        ("user disable admin", .failure, "you cannot change your own role or disable yourself"),
+        ("user show ghost", .failure, "user/ghost not found"),
+    ])
+    func userCommandFailures(line: String, status: ExitStatus, message: String) async {
+        let shell = await TestShell.loggedIn(as: "admin")
+        await shell.ok("user create alice --role agent")
+        await shell.fails(line, status, message)
     }
 
     @Test func agentsCannotManageUsers() async throws {
@@ -50,8 +57,7 @@ struct AccountCommandTests {
     }
 
     @Test func tokenLifecycle() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         let created = await shell.ok("token create --label laptop --expires 12h")
         #expect(created.hasPrefix("created token 3 for agent (expires 2025-01-06T21:00:00Z), shown only now: crm_3_"))
         let secret = try Self.secret(created)
@@ -67,8 +73,7 @@ struct AccountCommandTests {
     }
 
     @Test func tokenCreateInJSONHoldsTheSecretOnce() async throws {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("user create alice --role agent")
         await shell.ok("set format json")
         let output = await shell.ok("token create --user alice --label ci --expires never")
@@ -83,8 +88,7 @@ struct AccountCommandTests {
     }
 
     @Test func aDisabledUsersSessionEndsAtItsNextCommand() async throws {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("user create alice --role agent")
         let secret = try Self.secret(await shell.ok("token create --user alice"))
         let alice = TestShell(sharing: shell)
@@ -96,8 +100,7 @@ struct AccountCommandTests {
     }
 
     @Test func assigneesAreRealEnabledUsers() async throws {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("ticket create --customer 1 --subject One")
         await shell.fails("ticket assign 1 alice", .failure, "assignee: unknown user 'alice'")
         await shell.ok("user create alice --role agent")
@@ -110,8 +113,7 @@ struct AccountCommandTests {
     }
 
     @Test func ifVersionRefusesAStaleEdit() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject One")
         #expect(await shell.ok("ticket update 1 --priority high --if-version 1") == "ticket 1: open, version 2\n")
         await shell.fails("ticket update 1 --subject Mine --if-version 1", .failure, "ticket/1 has changed: you edited version 1")
@@ -122,8 +124,7 @@ struct AccountCommandTests {
 
     @Test("a line holding a personal token is masked in echo and errors, and kept out of history")
     func tokenLinesAreSecret() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         let secret = try Self.secret(await shell.ok("token create"))
         let assign = await shell.run("ticket assign 1 \(secret)")
         #expect(!assign.error.contains(secret.suffix(43)), "\(assign.error)")

@@ -53,8 +53,7 @@ struct CommandRunnerTests {
     }
 
     @Test func helpMarksNothingForAnAdmin() async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         let overview = await shell.ok("help")
         #expect(!overview.split(separator: "\n").contains { $0.hasPrefix("* ") })
     }
@@ -90,8 +89,7 @@ struct CommandRunnerTests {
         ("audit --help", "help audit"),
     ])
     func dashDashHelpShowsTheCommandsHelpAndRunsNothing(line: String, same: String) async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject Existing")
         let help = await shell.ok(line)
         #expect(help.hasPrefix("usage: "))
@@ -174,8 +172,7 @@ struct CommandRunnerTests {
     }
 
     @Test func logoutMakesTheSessionAnonymousAgain() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         #expect((await shell.ok("logout")) == "logged out\n")
         #expect(shell.session.prompt == "crm> ")
         #expect((await shell.ok("whoami")) == "anonymous\n")
@@ -195,8 +192,7 @@ struct CommandRunnerTests {
     // MARK: customers
 
     @Test func customerListShowsATableWithARange() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         let table = await shell.ok("customer list")
         #expect(
             table == """
@@ -216,8 +212,7 @@ struct CommandRunnerTests {
         ("customer list --offset 5", [], "(0 of 2 customers)"),
     ])
     func customerListPages(line: String, names: [String], range: String) async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         let table = await shell.ok(line)
         for name in ["Jane Doe", "John Smith"] {
             #expect(table.contains(name) == names.contains(name), "\(name) in \(table)")
@@ -239,8 +234,7 @@ struct CommandRunnerTests {
     }
 
     @Test func customerShowPrintsOneRecord() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         #expect(
             (await shell.ok("customer show 1")) == """
                 id:         1
@@ -266,8 +260,7 @@ struct CommandRunnerTests {
     }
 
     @Test func customerCreateAddsACustomer() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         #expect(
             (await shell.ok("customer create --name \"Ada Lovelace\" --email ada@example.com --company Analytical"))
                 == "created customer 3\n")
@@ -294,8 +287,7 @@ struct CommandRunnerTests {
     }
 
     @Test func customerUpdateChangesFields() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         #expect((await shell.ok("customer update 2 --email john.smith@example.com")) == "saved customer 2\n")
         #expect((await shell.ok("customer show 2")).contains("email:      john.smith@example.com\n"))
         await shell.ok("customer update 2 --company Acme --name 'John Q. Smith'")
@@ -318,8 +310,7 @@ struct CommandRunnerTests {
     }
 
     @Test func customerDeleteByAnAdminWithYes() async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("customer create --name Temp --email temp@example.com")
         #expect((await shell.ok("customer delete 3 --yes")) == "deleted customer 3\n")
         await shell.fails("customer show 3", .failure, "customer/3 not found")
@@ -327,16 +318,14 @@ struct CommandRunnerTests {
     }
 
     @Test func customerDeleteRefusesACustomerWithTickets() async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("ticket create --customer 1 --subject Hello")
         await shell.fails("customer delete 1 --yes", .failure, "customer/1 still has 1 ticket")
         #expect((await shell.ok("customer show 1")).contains("Jane Doe"))
     }
 
     @Test func customerDeleteWithoutATerminalNeedsYes() async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.fails("customer delete 2", .usage, "customer delete needs --yes when not run on a terminal")
         #expect((await shell.ok("customer show 2")).contains("John Smith"))
         await shell.fails("customer delete 2 --yes=please", .usage, "--yes takes no value")
@@ -358,8 +347,7 @@ struct CommandRunnerTests {
     }
 
     @Test func customerDeleteOnATerminalAsksForConfirmation() async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         var questions: [String] = []
         var answer = false
         shell.session.confirm = { question in
@@ -386,8 +374,7 @@ struct CommandRunnerTests {
     /// 3 John "Export to CSV is slow" performance, pending, low, unassigned
     /// 4 Jane "Refund not received" billing, open, normal, admin, description mentions an order
     static func queue() async -> TestShell {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Invoice shows wrong VAT' --tag billing")
         await shell.ok("ticket create --customer 2 --subject 'Site down for all users' --priority urgent --tag outage --assignee me")
         await shell.ok("ticket create --customer 2 --subject 'Export to CSV is slow' --priority low --tag performance")
@@ -473,8 +460,7 @@ struct CommandRunnerTests {
     }
 
     @Test func ticketShowPrintsTheTicketAndItsNotes() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Cannot log in' --tag login --tag web")
         #expect(
             (await shell.ok("ticket show 1")) == """
@@ -497,8 +483,7 @@ struct CommandRunnerTests {
     }
 
     @Test func ticketShowWithoutNotePermissionLeavesNotesOut() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Cannot log in'")
         await shell.ok("note add 1 Private remark")
         await shell.ok("logout")
@@ -518,8 +503,7 @@ struct CommandRunnerTests {
     }
 
     @Test func ticketCreateOpensATicket() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         #expect((await shell.ok("ticket create --customer 1 --subject 'Cannot log in'")) == "created ticket 1\n")
         #expect(
             (await shell.ok(
@@ -656,8 +640,7 @@ struct CommandRunnerTests {
     }
 
     @Test func deleteOfAMissingTicketOrCustomerAsksNothing() async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         var asked = 0
         shell.session.confirm = { _ in
             asked += 1
@@ -686,8 +669,7 @@ struct CommandRunnerTests {
     }
 
     @Test func ticketHistoryShowsTheAuditTrail() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Cannot log in'")
         await shell.ok("ticket update 1 --status in_progress")
         await shell.ok("note add 1 Called back")
@@ -876,8 +858,7 @@ struct CommandRunnerTests {
 
     @Test(arguments: errorCases)
     func errorClassesMapToExitStatuses(_ row: ErrorCase) async {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("ticket create --customer 1 --subject One")
         await shell.ok("ticket resolve 1")
         await shell.ok("ticket create --customer 1 --subject Two")
@@ -928,8 +909,7 @@ struct CommandRunnerTests {
     ]
 
     @Test func jsonTicketsDecodeIntoTheDomainType() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         #expect((await shell.ok("set format json")) == "")
         let created = await shell.ok(
             "ticket create --customer 1 --subject 'Cannot log in' --description 'Reset mail missing' --priority high --tag login --assignee me")
@@ -960,8 +940,7 @@ struct CommandRunnerTests {
     }
 
     @Test func jsonTicketShowCarriesItsNotes() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Cannot log in'")
         await shell.ok("note add 1 First call")
         await shell.ok("set format json")
@@ -980,8 +959,7 @@ struct CommandRunnerTests {
     }
 
     @Test func jsonCustomersAndNotesDecodeIntoTheDomainTypes() async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Cannot log in'")
         await shell.ok("set format json")
 
@@ -1028,8 +1006,7 @@ struct CommandRunnerTests {
     }
 
     @Test func jsonAuditEventsUseWireNames() async throws {
-        let shell = TestShell()
-        await shell.login(as: "admin")
+        let shell = await TestShell.loggedIn(as: "admin")
         await shell.ok("ticket create --customer 1 --subject X")
         await shell.ok("set format json")
         let log = await shell.ok("audit")
@@ -1091,8 +1068,7 @@ struct CommandRunnerTests {
     static let ticketHeader = "id,customer_id,subject,description,status,priority,assignee,tags,created_at,updated_at,version"
 
     @Test func csvQuotesFieldsPerRFC4180() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         let subject = #"Printer says "PC LOAD LETTER", again"#
         await shell.ok(#"ticket create --customer 1 --subject 'Printer says "PC LOAD LETTER", again' --tag b --tag a"#)
         await shell.ok("ticket create --customer 2 --subject Plain --description \"two\\nlines\"")
@@ -1112,8 +1088,7 @@ struct CommandRunnerTests {
     }
 
     @Test func csvOfOneRecordHasAHeaderRow() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("set format csv")
         #expect(
             (await shell.ok("customer show 1"))
@@ -1123,8 +1098,7 @@ struct CommandRunnerTests {
     }
 
     @Test func tsvSeparatesWithTabs() async {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Commas, are fine' --tag x")
         await shell.ok(#"ticket create --customer 1 --subject 'A "quoted" word'"#)
         await shell.ok("set format tsv")

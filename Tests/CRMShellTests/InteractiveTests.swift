@@ -104,6 +104,20 @@ final class PseudoTerminal {
         try self.send(keys)
     }
 
+    /// Types `keys`, then waits until the terminal shows each of `expected` in turn.
+    func type(_ keys: String, until expected: String...) throws {
+        try self.type(keys)
+        for text in expected {
+            try self.waitFor(text)
+        }
+    }
+
+    /// Types `keys`, then waits until the line the cursor is on reads exactly `line`.
+    func type(_ keys: String, untilLine line: String) throws {
+        try self.type(keys)
+        try self.waitForCurrentLine(line)
+    }
+
     /// Types `text` one character at a time, each once the terminal has shown something for the one before, as a
     /// person types (`type` sends everything in one write, as a paste does).
     func typeSlowly(_ text: String) throws {
@@ -305,6 +319,22 @@ struct InteractiveTests {
             return shown + (try self.terminal.waitFor(prompt))
         }
 
+        /// Types a line that asks `[y/N]` and Enter, waits for `question`, types `answer`, then waits for
+        /// `expected` and the next prompt `prompt`.
+        func command(
+            _ line: String, answering answer: String, question: String = "[y/N] ", shows expected: String,
+            prompt: String = "crm(agent)> "
+        ) throws {
+            try self.terminal.type(line + "\r", until: question)
+            try self.terminal.type(answer, until: expected, prompt)
+        }
+
+        /// Ctrl-C at the prompt: waits for `^C` and a fresh, empty prompt line.
+        func interrupt() throws {
+            try self.terminal.type("\u{03}", until: "^C")
+            try self.terminal.waitForCurrentLine("crm(agent)> ")
+        }
+
         func login() throws {
             try self.command("login agent123", shows: "logged in as agent (agent)")
         }
@@ -336,25 +366,19 @@ struct InteractiveTests {
         try shell.login()
         try shell.command("ticket create --customer 1 --subject Printer", shows: "created ticket 1")
 
-        try shell.terminal.type("tic")
-        try shell.terminal.waitForCurrentLine("crm(agent)> tic")
-        try shell.terminal.type("\t")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ticket ")
-        try shell.terminal.type("sh\t")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ticket show ")
+        try shell.terminal.type("tic", untilLine: "crm(agent)> tic")
+        try shell.terminal.type("\t", untilLine: "crm(agent)> ticket ")
+        try shell.terminal.type("sh\t", untilLine: "crm(agent)> ticket show ")
         // A live ticket ID: ticket 1 is the only one, so Tab writes it out.
-        try shell.terminal.type("\t")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ticket show 1 ")
+        try shell.terminal.type("\t", untilLine: "crm(agent)> ticket show 1 ")
         try shell.terminal.type("\r")
         let shown = try shell.terminal.waitFor("crm(agent)> ")
         #expect(shown.contains("subject:     Printer"))
         #expect(shown.contains("version:     1"))
 
         // Flags and their enum values complete too.
-        try shell.terminal.type("ticket update 1 --sta\t")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ticket update 1 --status ")
-        try shell.terminal.type("in_\t")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ticket update 1 --status in_progress ")
+        try shell.terminal.type("ticket update 1 --sta\t", untilLine: "crm(agent)> ticket update 1 --status ")
+        try shell.terminal.type("in_\t", untilLine: "crm(agent)> ticket update 1 --status in_progress ")
         let updated = try shell.command("", shows: "ticket 1: in_progress, version 2")
         #expect(!updated.contains("error"))
         #expect(try shell.leave() == 0)
@@ -365,11 +389,9 @@ struct InteractiveTests {
         try shell.login()
         try shell.command("customer show 2", shows: "John Smith")
         try shell.command("whoami", shows: "agent (agent)")
-        try shell.terminal.type("\u{1B}[A")
-        try shell.terminal.waitForCurrentLine("crm(agent)> whoami")
+        try shell.terminal.type("\u{1B}[A", untilLine: "crm(agent)> whoami")
         try shell.command("", shows: "agent (agent)")
-        try shell.terminal.type("\u{1B}[A\u{1B}[A")
-        try shell.terminal.waitForCurrentLine("crm(agent)> customer show 2")
+        try shell.terminal.type("\u{1B}[A\u{1B}[A", untilLine: "crm(agent)> customer show 2")
         try shell.command("", shows: "John Smith")
         #expect(try shell.leave() == 0)
     }
@@ -377,12 +399,8 @@ struct InteractiveTests {
     @Test func ctrlCAbandonsAHalfTypedLine() throws {
         let shell = try Shell().started()
         try shell.login()
-        try shell.terminal.type("ticket show 12345")
-        try shell.terminal.waitFor("12345")
-        try shell.terminal.type("\u{03}")
-        try shell.terminal.waitFor("^C")
-        // A fresh, empty line.
-        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.terminal.type("ticket show 12345", until: "12345")
+        try shell.interrupt()
         // The next line starts empty: only what is typed now runs.
         let shown = try shell.command("whoami", shows: "agent (agent)")
         #expect(!shown.contains("not found"))
@@ -407,21 +425,18 @@ struct InteractiveTests {
     @Test func anOpenQuoteContinuesOnTheNextLine() throws {
         let shell = try Shell().started()
         try shell.login()
-        try shell.terminal.type("ticket create --customer 1 --subject Two --description 'first\r")
-        try shell.terminal.waitFor("...> ")
+        try shell.terminal.type("ticket create --customer 1 --subject Two --description 'first\r", until: "...> ")
         try shell.command("second'", shows: "created ticket 1")
         // The table shows the line break escaped; JSON shows the stored text.
         try shell.command("ticket show 1", shows: #"description: first\x0asecond"#)
-        try shell.terminal.type("set format json\r")
-        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.type("set format json\r", until: "crm(agent)> ")
         try shell.command("ticket show 1", shows: #""description":"first\nsecond""#)
         #expect(try shell.leave() == 0)
     }
 
     @Test func loginWithoutATokenAsksWithEchoOff() throws {
         let shell = try Shell().started()
-        try shell.terminal.type("login\r")
-        try shell.terminal.waitFor("token: ")
+        try shell.terminal.type("login\r", until: "token: ")
         try shell.terminal.send("agent123\r")
         let shown = try shell.terminal.waitFor("crm(agent)> ")
         #expect(shown.contains("logged in as agent (agent)"))
@@ -435,17 +450,11 @@ struct InteractiveTests {
         try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
         try shell.command("ticket create --customer 1 --subject Doomed", shows: "created ticket 1", prompt: "crm(admin)> ")
         // The question is asked through the line editor, like a command.
-        try shell.terminal.type("ticket delete 1\r")
-        try shell.terminal.waitFor("delete ticket 1 and its notes? [y/N] ")
-        try shell.terminal.type("n\r")
-        try shell.terminal.waitFor("error: cancelled")
-        try shell.terminal.waitFor("crm(admin)> ")
+        try shell.command(
+            "ticket delete 1", answering: "n\r", question: "delete ticket 1 and its notes? [y/N] ",
+            shows: "error: cancelled", prompt: "crm(admin)> ")
         try shell.command("ticket show 1", shows: "subject:     Doomed", prompt: "crm(admin)> ")
-        try shell.terminal.type("ticket delete 1\r")
-        try shell.terminal.waitFor("[y/N] ")
-        try shell.terminal.type("y\r")
-        try shell.terminal.waitFor("deleted ticket 1")
-        try shell.terminal.waitFor("crm(admin)> ")
+        try shell.command("ticket delete 1", answering: "y\r", shows: "deleted ticket 1", prompt: "crm(admin)> ")
         try shell.command("ticket show 1", shows: "error: ticket/1 not found", prompt: "crm(admin)> ")
         #expect(try shell.leave() == 0)
     }
@@ -468,10 +477,8 @@ struct InteractiveTests {
         try shell.command(" customer show 2", shows: "John Smith")
         try shell.command("whoami", shows: "agent (agent)")
         try shell.command("whoami", shows: "agent (agent)")
-        try shell.terminal.type("note add 1 abandoned")
-        try shell.terminal.waitFor("abandoned")
-        try shell.terminal.type("\u{03}")
-        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.type("note add 1 abandoned", until: "abandoned")
+        try shell.terminal.type("\u{03}", until: "crm(agent)> ")
         try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
         #expect(try shell.leave() == 0)
 
@@ -538,8 +545,7 @@ struct InteractiveTests {
         }
         try shell.command("ticket create --customer 3 --subject Écran", shows: "created ticket 1")
         try shell.command("note add 1 日本語 👩‍💻 e\u{301}", shows: "added note 1 to ticket 1")
-        try shell.terminal.type("set format json\r")
-        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.type("set format json\r", until: "crm(agent)> ")
         for (index, entry) in Self.names.enumerated() {
             try shell.command("customer show \(index + 3)", shows: "\"name\":\"\(entry.name)\"")
         }
@@ -547,12 +553,8 @@ struct InteractiveTests {
         try shell.command("note list 1", shows: "\"text\":\"日本語 👩‍💻 e\u{301}\"")
         try shell.command("whoami # José Müller, Zoë", shows: "\"user\":\"agent\"")
         // Completion lists the names intact.
-        try shell.terminal.type("customer show \t")
-        try shell.terminal.waitFor("3  José Müller")
-        try shell.terminal.waitFor("6  👩‍💻 Dev")
-        try shell.terminal.type("\u{03}")
-        try shell.terminal.waitFor("^C")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.terminal.type("customer show \t", until: "3  José Müller", "6  👩‍💻 Dev")
+        try shell.interrupt()
         #expect(try shell.leave() == 0)
 
         // History keeps them too, and the next session recalls them as typed.
@@ -579,9 +581,7 @@ struct InteractiveTests {
         try shell.terminal.waitFor("created ticket 2")
         try shell.terminal.waitFor("crm(admin)> ")
         // The answer to a confirmation can be pasted ahead with its command, and so can what follows.
-        try shell.terminal.type("ticket delete 1\ry\rticket show 2\r")
-        try shell.terminal.waitFor("[y/N] ")
-        try shell.terminal.waitFor("deleted ticket 1")
+        try shell.terminal.type("ticket delete 1\ry\rticket show 2\r", until: "[y/N] ", "deleted ticket 1")
         try shell.terminal.waitFor("subject:     Second")
         try shell.command("ticket show 1", shows: "error: ticket/1 not found", prompt: "crm(admin)> ")
         #expect(try shell.leave() == 0)
@@ -593,17 +593,12 @@ struct InteractiveTests {
     @Test(arguments: ["\u{03}", "\u{04}"])
     func ctrlCOrCtrlDCancelsTheTokenPromptOnly(key: String) throws {
         let shell = try Shell().started()
-        try shell.terminal.type("login\r")
-        try shell.terminal.waitFor("token: ")
-        try shell.terminal.type("agent1" + key)
-        try shell.terminal.waitFor("crm> ")
+        try shell.terminal.type("login\r", until: "token: ")
+        try shell.terminal.type("agent1" + key, until: "crm> ")
         try shell.command("whoami", shows: "anonymous", prompt: "crm> ")
         // The next prompt works as before.
-        try shell.terminal.type("login\r")
-        try shell.terminal.waitFor("token: ")
-        try shell.terminal.type("agent123\r")
-        try shell.terminal.waitFor("logged in as agent (agent)")
-        try shell.terminal.waitFor("crm(agent)> ")
+        try shell.terminal.type("login\r", until: "token: ")
+        try shell.terminal.type("agent123\r", until: "logged in as agent (agent)", "crm(agent)> ")
         #expect(try shell.leave() == 0)
     }
 
@@ -612,20 +607,12 @@ struct InteractiveTests {
         let shell = try Shell().started()
         try shell.command("login admin123", shows: "logged in as admin (admin)", prompt: "crm(admin)> ")
         try shell.command("ticket create --customer 1 --subject Kept", shows: "created ticket 1", prompt: "crm(admin)> ")
-        try shell.terminal.type("ticket delete 1\r")
-        try shell.terminal.waitFor("[y/N] ")
-        try shell.terminal.type(key)
-        try shell.terminal.waitFor("error: cancelled")
-        try shell.terminal.waitFor("crm(admin)> ")
+        try shell.command("ticket delete 1", answering: key, shows: "error: cancelled", prompt: "crm(admin)> ")
         // A `y` typed afterwards is a command of its own, not a late answer.
         try shell.command("y", shows: "error: unknown command 'y'", prompt: "crm(admin)> ")
         try shell.command("ticket show 1", shows: "subject:     Kept", prompt: "crm(admin)> ")
         // The next confirmation works as before.
-        try shell.terminal.type("ticket delete 1\r")
-        try shell.terminal.waitFor("[y/N] ")
-        try shell.terminal.type("y\r")
-        try shell.terminal.waitFor("deleted ticket 1")
-        try shell.terminal.waitFor("crm(admin)> ")
+        try shell.command("ticket delete 1", answering: "y\r", shows: "deleted ticket 1", prompt: "crm(admin)> ")
         #expect(try shell.leave() == 0)
     }
 
@@ -634,11 +621,9 @@ struct InteractiveTests {
         let shell = try Shell().started()
         try shell.login()
         try shell.command("ticket create --customer 1 --subject Open", shows: "created ticket 1")
-        try shell.terminal.type("note add 1 'never\r")
-        try shell.terminal.waitFor("...> ")
+        try shell.terminal.type("note add 1 'never\r", until: "...> ")
         // Ctrl-C abandons what is typed; Ctrl-D works on an empty line (elsewhere it deletes a character).
-        try shell.terminal.type(key == "\u{03}" ? "finished" + key : key)
-        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.terminal.type(key == "\u{03}" ? "finished" + key : key, untilLine: "crm(agent)> ")
         try shell.command("note list 1", shows: "(0 of 0 notes)")
         try shell.command("whoami", shows: "agent (agent)")
         #expect(try shell.leave() == 0)
@@ -648,12 +633,8 @@ struct InteractiveTests {
         let shell = try Shell().started()
         try shell.login()
         // Each Ctrl-C once the editor shows a fresh prompt (a key pressed between two reads is the terminal's).
-        try shell.terminal.type("\u{03}")
-        try shell.terminal.waitFor("^C")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ")
-        try shell.terminal.type("\u{03}")
-        try shell.terminal.waitFor("^C")
-        try shell.terminal.waitForCurrentLine("crm(agent)> ")
+        try shell.interrupt()
+        try shell.interrupt()
         try shell.command("whoami", shows: "agent (agent)")
         #expect(try shell.leave() == 0)
     }
@@ -667,14 +648,10 @@ struct InteractiveTests {
             defer { try? log.close() }
             let shell = try Shell(folder: folder, output: log).started()
             // The banner, the prompt and the editing are on the terminal; the results go to stdout.
-            try shell.terminal.type("login agent123\r")
-            try shell.terminal.waitFor("crm(agent)> ")
-            try shell.terminal.type("cust\t")
-            try shell.terminal.waitForCurrentLine("crm(agent)> customer ")
-            try shell.terminal.type("list\r")
-            try shell.terminal.waitFor("crm(agent)> ")
-            try shell.terminal.type("whoami\r")
-            try shell.terminal.waitFor("crm(agent)> ")
+            try shell.terminal.type("login agent123\r", until: "crm(agent)> ")
+            try shell.terminal.type("cust\t", untilLine: "crm(agent)> customer ")
+            try shell.terminal.type("list\r", until: "crm(agent)> ")
+            try shell.terminal.type("whoami\r", until: "crm(agent)> ")
             #expect(try shell.leave() == 0)
             let logged = try String(contentsOfFile: logPath, encoding: .utf8)
             #expect(logged.hasPrefix("logged in as agent (agent)\n"), "\(logged)")

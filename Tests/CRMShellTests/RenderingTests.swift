@@ -6,8 +6,7 @@ import Testing
 struct RenderingTests {
     @Test(arguments: OutputFormat.allCases)
     func publicRenderersMatchTheCommands(format: OutputFormat) async throws {
-        let shell = TestShell()
-        await shell.login(as: "agent")
+        let shell = await TestShell.loggedIn(as: "agent")
         await shell.ok("ticket create --customer 1 --subject 'Printer on fire' --tag hw")
         await shell.ok("note add 1 It's out now")
         shell.session.format = format

@@ -60,6 +60,13 @@ final class TestShell {
         return result
     }
 
+    /// A fresh shell with the agent or admin (`as: "agent"`) logged in.
+    static func loggedIn(as user: String, sourceLocation: SourceLocation = #_sourceLocation) async -> TestShell {
+        let shell = TestShell()
+        await shell.login(as: user, sourceLocation: sourceLocation)
+        return shell
+    }
+
     /// Logs in as the agent or admin (`as: "agent"`).
     func login(as user: String, sourceLocation: SourceLocation = #_sourceLocation) async {
         await self.ok("login \(user)123", sourceLocation: sourceLocation)

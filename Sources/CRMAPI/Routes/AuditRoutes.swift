@@ -19,12 +19,12 @@ struct AuditRoutes: Sendable {
 
     @Sendable func ticketHistory(_ call: APIRoute.Call) async throws -> Response {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let page = try await self.service.ticketHistory(id, try QueryParameters(call.request).page(), by: call.caller)
+        let page = try await self.service.ticketHistory(id, try call.query.page(), by: call.caller)
         return JSONResponse.page(page)
     }
 
     @Sendable func log(_ call: APIRoute.Call) async throws -> Response {
-        let query = QueryParameters(call.request)
+        let query = call.query
         let page = try await self.service.auditLog(
             actor: query["actor"], entity: query["entity"], try query.page(), by: call.caller)
         return JSONResponse.page(page)

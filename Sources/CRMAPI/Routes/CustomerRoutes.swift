@@ -28,13 +28,11 @@ struct CustomerRoutes: Sendable {
     }
 
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
-        let page = try await self.service.listCustomers(try QueryParameters(call.request).page(), by: call.caller)
-        return JSONResponse.page(page)
+        JSONResponse.page(try await self.service.listCustomers(try call.query.page(), by: call.caller))
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let input = try await JSONBody.decode(NewCustomer.self, from: call.request)
-        let customer = try await self.service.createCustomer(input, by: call.caller)
+        let customer = try await self.service.createCustomer(try await call.body(NewCustomer.self), by: call.caller)
         return JSONResponse.created(
             customer, at: "/api/customers/\(customer.id)", headers: [.eTag: ETag.header(customer.version)])
     }

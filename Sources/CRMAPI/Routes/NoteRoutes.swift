@@ -38,7 +38,7 @@ struct NoteRoutes: Sendable {
 
     private func addNote(_ call: APIRoute.Call, unknownKeys: UnknownKeys = .refused) async throws -> Note {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let body = try await JSONBody.decode(NoteBody.self, from: call.request, unknownKeys: unknownKeys)
+        let body = try await call.body(NoteBody.self, unknownKeys: unknownKeys)
         return try await self.service.addNote(to: id, text: body.text, by: call.caller)
     }
 }

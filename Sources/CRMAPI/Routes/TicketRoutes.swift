@@ -35,7 +35,7 @@ struct TicketRoutes: Sendable {
     /// Every matching ticket, streamed, as the original answered; a page with `X-Total-Count` when `limit` or
     /// `offset` is given.
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
-        let query = QueryParameters(call.request)
+        let query = call.query
         guard query.asksForPage else {
             return JSONResponse.stream(try self.service.allTickets(try query.ticketFilter(), by: call.caller))
         }
@@ -45,7 +45,7 @@ struct TicketRoutes: Sendable {
 
     /// 200, as the original's `POST /api/tickets/` answered, with `Location` and `ETag` besides.
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let body = try await JSONBody.decode(TicketCreateBody.self, from: call.request)
+        let body = try await call.body(TicketCreateBody.self)
         let ticket = try await self.service.createTicket(try body.input(), by: call.caller)
         return JSONResponse.make(
             headers: [.location: "/api/tickets/\(ticket.id)", .eTag: ETag.header(ticket.version)], body: ticket)

@@ -25,15 +25,14 @@ struct TokenRoutes: Sendable {
     }
 
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
-        let query = QueryParameters(call.request)
+        let query = call.query
         let page = try await self.service.listTokens(
             user: query.value("user"), all: try query.flag("all"), try query.page(), by: call.caller)
         return JSONResponse.page(page)
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let input = try await JSONBody.decode(NewToken.self, from: call.request)
-        let issued = try await self.service.createToken(input, by: call.caller)
+        let issued = try await self.service.createToken(try await call.body(NewToken.self), by: call.caller)
         return JSONResponse.created(issued, at: "/api/tokens/\(issued.token.id)")
     }
 

@@ -22,13 +22,11 @@ struct UserRoutes: Sendable {
     }
 
     @Sendable func list(_ call: APIRoute.Call) async throws -> Response {
-        let page = try await self.service.listUsers(try QueryParameters(call.request).page(), by: call.caller)
-        return JSONResponse.page(page)
+        JSONResponse.page(try await self.service.listUsers(try call.query.page(), by: call.caller))
     }
 
     @Sendable func create(_ call: APIRoute.Call) async throws -> Response {
-        let input = try await JSONBody.decode(NewUser.self, from: call.request)
-        let user = try await self.service.createUser(input, by: call.caller)
+        let user = try await self.service.createUser(try await call.body(NewUser.self), by: call.caller)
         return JSONResponse.created(user, at: "/api/users/\(user.name)")
     }
 
@@ -38,7 +36,7 @@ struct UserRoutes: Sendable {
 
     @Sendable func update(_ call: APIRoute.Call) async throws -> Response {
         let name = Self.name(call)
-        let changes = try await JSONBody.decode(UserChanges.self, from: call.request)
+        let changes = try await call.body(UserChanges.self)
         return JSONResponse.make(body: try await self.service.updateUser(named: name, changes, by: call.caller))
     }
 

@@ -31,7 +31,7 @@ struct VersionedEntityRoutes<Entity: VersionedEntity>: Sendable {
         apply: (Identifier<Entity>, Body, _ expectedVersion: Int?) async throws -> Entity
     ) async throws -> Response {
         let id = try PathID<Entity>(call.context, entity: self.name).id
-        let body = try await JSONBody.decode(Body.self, from: call.request)
+        let body = try await call.body(Body.self)
         let expected = try await ConditionalRequest.expectedVersion(call.request) {
             try await self.read(id, call.caller).version
         }

@@ -3,6 +3,8 @@ import CRMDomain
 /// `user list|show|create|update|disable|enable` (admin: `user.manage`).
 enum UserCommands {
     static let roles = ValueKind.choice(Role.allCases.map(\.rawValue))
+    /// `NAME` of a user who exists already: what every command but `create` (a new name, as text) takes.
+    static let existingUser = [ArgumentSpec("NAME", .user)]
 
     static let all: [CommandSpec] = [
         CommandSpec.list(
@@ -12,7 +14,7 @@ enum UserCommands {
             try await session.service.listUsers(page, by: session.caller)
         },
         CommandSpec(
-            ["user", "show"], [ArgumentSpec("NAME", .user)], permission: .userManage, summary: "Show one user.",
+            ["user", "show"], existingUser, permission: .userManage, summary: "Show one user.",
             examples: ["user show alice"]
         ) { invocation, session in
             .record(try await session.service.user(named: invocation.argument("NAME") ?? "", by: session.caller))
@@ -34,7 +36,7 @@ enum UserCommands {
             return .changed("created user \(user.name)", user)
         },
         CommandSpec(
-            ["user", "update"], [ArgumentSpec("NAME", .user)],
+            ["user", "update"], existingUser,
             flags: [
                 FlagSpec("role", roles, help: "new role"),
                 FlagSpec("display-name", .text, help: "new display name"),
@@ -50,7 +52,7 @@ enum UserCommands {
             return .changed("saved user \(user.name)", user)
         },
         CommandSpec(
-            ["user", "disable"], [ArgumentSpec("NAME", .user)], permission: .userManage,
+            ["user", "disable"], existingUser, permission: .userManage,
             summary: "Disable a user: every token of theirs stops working at once.", examples: ["user disable alice"]
         ) { invocation, session in
             let user = try await session.service.updateUser(
@@ -58,7 +60,7 @@ enum UserCommands {
             return .changed("disabled user \(user.name)", user)
         },
         CommandSpec(
-            ["user", "enable"], [ArgumentSpec("NAME", .user)], permission: .userManage,
+            ["user", "enable"], existingUser, permission: .userManage,
             summary: "Enable a disabled user; their tokens that are not revoked or expired work again.",
             examples: ["user enable alice"]
         ) { invocation, session in

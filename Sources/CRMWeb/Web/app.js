@@ -183,7 +183,7 @@
     const record = (await api('POST', path, { body })).data;
     form.reset();
     say(created(record));
-    view.seen = '';
+    forget(view);
     await reload();
     return record;
   }
@@ -192,7 +192,12 @@
   function setFilter(view, filter) {
     view.filter = filter;
     view.offset = 0;
-    view.seen = '';
+    forget(view);
+  }
+
+  // Forgets what `views` show, so that their next load draws them afresh.
+  function forget(...views) {
+    for (const view of views) view.seen = '';
   }
 
   function fields(dl, pairs) {
@@ -284,7 +289,7 @@
     state.customer = null;
     state.notes = null;
     state.users.editing = null;
-    for (const key of ['tickets', 'customers', 'audit', 'users', 'tokens']) state[key].seen = '';
+    forget(state.tickets, state.customers, state.audit, state.users, state.tokens);
     for (const id of ['ticket-detail', 'customer-detail', 'user-edit', 'token-secret']) $(id).hidden = true;
     for (const id of ['customer-list', 'notes-list', 'audit-list', 'user-list', 'token-list']) $(id).replaceChildren();
     $('notes-ticket').textContent = '';
@@ -514,8 +519,7 @@
       `Ticket #${base.id} was changed elsewhere after you loaded it, so your change was not saved. The form now ` +
         'shows the current ticket; make your change again.',
       async () => {
-        state.ticket.seen = '';
-        state.tickets.seen = '';
+        forget(state.ticket, state.tickets);
         await loadTicket();
       });
   });
@@ -596,8 +600,7 @@
       `Customer #${base.id} was changed elsewhere after you loaded it, so your change was not saved. The form now ` +
         'shows the current customer.',
       async () => {
-        state.customer.seen = '';
-        state.customers.seen = '';
+        forget(state.customer, state.customers);
         await loadCustomer();
         await loadCustomerList();
       });
@@ -689,7 +692,7 @@
     if (values.display_name !== '') body.display_name = values.display_name;
     const user = (await api('PATCH', '/api/users/' + encodeURIComponent(state.users.editing), { body })).data;
     say(`User ${user.name} saved.`);
-    state.users.seen = '';
+    forget(state.users);
     await loadUsers();
   });
 
@@ -714,7 +717,7 @@
     if (!window.confirm(`Revoke token ${token.id} of ${token.user}? It stops working at once.`)) return;
     await api('DELETE', '/api/tokens/' + token.id);
     say(`Token ${token.id} revoked.`);
-    state.tokens.seen = '';
+    forget(state.tokens);
     await loadTokens();
   }
 
@@ -727,7 +730,7 @@
     $('token-secret-value').textContent = created.token;
     $('token-secret').hidden = false;
     say(`Token ${created.id} created; copy it now, it is not shown again.`);
-    state.tokens.seen = '';
+    forget(state.tokens);
     await loadTokens();
   });
 
