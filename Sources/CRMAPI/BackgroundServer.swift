@@ -45,7 +45,7 @@ public actor BackgroundServer {
                 try await group.run()
                 bound.resolve(.failure(ServerError.stopped))
             } catch {
-                bound.resolve(.failure(ServerError.cannotListen("\(host):\(port)", String(describing: error))))
+                bound.resolve(.failure(ServerError.cannotListen(on: "\(host):\(port)", because: error)))
                 throw error
             }
         }
@@ -81,6 +81,11 @@ public enum ServerError: Error, CustomStringConvertible {
     case alreadyRunning(String)
     case cannotListen(String, String)
     case stopped
+
+    /// The server could not listen on `address`: the reason in words (`address already in use`).
+    public static func cannotListen(on address: String, because error: any Error) -> ServerError {
+        .cannotListen(address, ListenFailure.reason(error))
+    }
 
     public var description: String {
         switch self {
