@@ -15,4 +15,23 @@ struct StartupRefusalTests {
             #expect(run.out.isEmpty)
         }
     }
+
+    @Test(arguments: [
+        ("CRM_AGENT_TOKEN=\"unterminated\n", 1),
+        ("# tokens\n\nCRM_AGENT_TOKEN='agent9\n", 3),
+        ("CRM_AGENT_TOKEN=\"\n", 1),
+    ])
+    func unterminatedQuoteInDotEnvNamesFileAndLine(_ dotEnv: String, _ line: Int) throws {
+        for mode in [["-c", "whoami"], ["serve", "--port", "0"], ["train", "--check"]] {
+            let run = try BinaryTests.crm(mode, dotEnv: dotEnv)
+            #expect(run.status == 2, "\(mode)")
+            #expect(run.err == "error: .env:\(line): unterminated quote in the value of CRM_AGENT_TOKEN\n", "\(mode)")
+            #expect(run.out.isEmpty)
+        }
+    }
+
+    @Test func quotedDotEnvValuesStillWork() throws {
+        let run = try BinaryTests.crm(["-c", "login agent9"], dotEnv: "CRM_AGENT_TOKEN=\"agent9\"\nCRM_ADMIN_TOKEN='admin9'\n")
+        #expect(run.status == 0, "\(run.err)")
+    }
 }
