@@ -1,14 +1,3 @@
-/// A user who can log in with one of their tokens.
-public struct User: Hashable, Sendable, Codable {
-    public var name: String
-    public var role: Role
-
-    public init(name: String, role: Role) {
-        self.name = name
-        self.role = role
-    }
-}
-
 /// Who is acting: nobody yet, or a logged-in user.
 public enum Principal: Hashable, Sendable {
     case anonymous

@@ -145,3 +145,16 @@ public struct AuditQuery: Hashable, Sendable {
         (self.actor == nil || event.actor == self.actor) && (self.entity == nil || event.entity == self.entity)
     }
 }
+
+/// Which tokens to list: one user's, or everyone's (`user` nil), by ascending ID.
+public struct TokenQuery: Hashable, Sendable {
+    public var user: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(user: String?, limit: Int = PageRequest.defaultLimit, offset: Int = 0) {
+        self.user = user
+        self.limit = limit
+        self.offset = offset
+    }
+}

@@ -1,3 +1,31 @@
+/// The fields of a ticket to change; nil leaves a field as it is.
+public struct TicketChanges: Hashable, Sendable {
+    public var subject: String?
+    public var description: String?
+    public var status: TicketStatus?
+    public var priority: Priority?
+    public var assignee: AssigneeSelector?
+    public var addTags: [String]
+    public var removeTags: [String]
+    /// When set, the update fails with `conflict` unless the ticket is still at this version.
+    public var expectedVersion: Int?
+
+    public init(
+        subject: String? = nil, description: String? = nil, status: TicketStatus? = nil, priority: Priority? = nil,
+        assignee: AssigneeSelector? = nil, addTags: [String] = [], removeTags: [String] = [],
+        expectedVersion: Int? = nil
+    ) {
+        self.subject = subject
+        self.description = description
+        self.status = status
+        self.priority = priority
+        self.assignee = assignee
+        self.addTags = addTags
+        self.removeTags = removeTags
+        self.expectedVersion = expectedVersion
+    }
+}
+
 extension TicketChanges {
     /// The one pure rule for changing a ticket: the version check, the status lifecycle and a per-field diff,
     /// with no store and no clock. The changes must already be validated (as `CRMService.updateTicket` does),

@@ -146,7 +146,7 @@ public final class ScriptRunner {
 
     private func runCommand(_ words: [Word], text: String, name: String, line: Int, flush: Bool) async -> ExitStatus {
         if self.options.echo || self.options.step {
-            self.sink.write(output: Echo.line(for: text, words: words.map(\.text), prompt: self.runner.session.prompt))
+            self.sink.write(output: Echo.line(for: text, prompt: self.runner.session.prompt))
         }
         if self.options.step {
             self.sink.flush()
@@ -189,11 +189,7 @@ public final class ScriptRunner {
 
 /// The echo of a command in a transcript, with any token masked (a login's words, a personal token's secret).
 enum Echo {
-    static func line(for text: String, words: [String], prompt: String) -> String {
-        if SecretLine.isLoginLike(words: words) {
-            return prompt + SecretLine.masked(words: words) + "\n"
-        }
-        let continued = TokenSecret.redacted(in: text).replacingOccurrences(of: "\n", with: "\n...> ")
-        return prompt + continued + "\n"
+    static func line(for text: String, prompt: String) -> String {
+        prompt + SecretLine.masked(line: text).replacingOccurrences(of: "\n", with: "\n...> ") + "\n"
     }
 }

@@ -32,6 +32,27 @@ struct SecretLineTests {
         #expect(shell.session.caller.principal.name == "anonymous")
     }
 
+    /// Separators do not hide a login, nor does a comment: the tester's lines leaked the token into `--echo`
+    /// output, errors and history.
+    @Test(arguments: [
+        ("login=admin123", "crm> login ****"), ("login:admin123", "crm> login ****"),
+        ("login.admin123", "crm> login ****"), ("login_admin123", "crm> login ****"),
+        (#"login\ admin123"#, "crm> login ****"), ("# login admin123", "crm> whoami"),
+        ("whoami # login admin123", "crm> whoami # login ****"), ("whoami ; login admin123", "crm> whoami ; login ****"),
+        ("whoami # crm_3_s3cretS3cret", "crm> whoami # crm_3_****"),
+    ])
+    func tokensBehindSeparatorsOrInCommentsAreNotShown(line: String, echo: String) throws {
+        #expect(SecretLine.mayCarryToken(line: line))
+        let run = try BinaryTests.crm(["--echo", "--keep-going", "-c", line, "-c", "whoami"])
+        #expect(run.out.hasPrefix(echo + "\n"), "\(run.out)")
+        #expect(!(run.out + run.err).contains("admin123") && !(run.out + run.err).contains("s3cret"), "\(run.out)\(run.err)")
+    }
+
+    @Test(arguments: ["note add 1 cannot login", "whoami", "ticket list --status open", "logout", "source login.crm"])
+    func linesWithoutATokenAreKept(line: String) {
+        #expect(!SecretLine.mayCarryToken(line: line))
+    }
+
     @Test func theParseEntryPointMasksToo() {
         #expect(throws: ShellError.self) { try CommandTable.parse(line: "logn admin123") }
         #expect {

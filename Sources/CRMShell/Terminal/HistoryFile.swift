@@ -33,12 +33,12 @@ enum HistoryFile {
         return !self.mayCarrySecret(line)
     }
 
-    /// Whether a line may carry a token: the language layer's one rule (`login` and near misses such as `logn`,
-    /// or a personal token `crm_5_…` anywhere);
-    /// a line with an open quote may, since its words cannot be known.
+    /// Whether a line may carry a token: the language layer's one rule on the line as typed, comment included
+    /// (`login` and near misses such as `logn` or `login=…`, or a personal token `crm_5_…` anywhere); a line with an
+    /// open quote may, since its words cannot be known.
     private static func mayCarrySecret(_ line: String) -> Bool {
         switch Tokenizer.scan(line) {
-        case .complete(let words): SecretLine.mayCarryToken(words: words.map(\.text))
+        case .complete(let words): SecretLine.mayCarryToken(line: line) || SecretLine.mayCarryToken(words: words.map(\.text))
         case .incomplete: true
         }
     }

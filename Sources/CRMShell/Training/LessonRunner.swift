@@ -95,7 +95,7 @@ struct LessonRunner {
             guard case let (text, words)? = command.append(line) else { continue }
             guard !words.isEmpty else { continue }
             if self.echo {
-                self.sink.write(output: Echo.line(for: text, words: words.map(\.text), prompt: self.training.prompt))
+                self.sink.write(output: Echo.line(for: text, prompt: self.training.prompt))
             }
             if try await self.training.command(words) != .keepGoing { return .success }
             self.sink.flush()
