@@ -43,6 +43,8 @@ public enum CRMError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidTransition(let from, let to, let allowed):
             "cannot move ticket from \(from.rawValue) to \(to.rawValue); allowed: "
                 + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", "))
+        case .conflict(let entity, .staleVersion(let expected, let current)) where expected < 1:
+            "\(entity) is at version \(current), which does not match the version asked for"
         case .conflict(let entity, .staleVersion(let expected, let current)):
             "\(entity) has changed: you edited version \(expected), it is now at version \(current)"
         case .conflict(let entity, .hasDependants(let count, let noun)):

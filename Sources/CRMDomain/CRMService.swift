@@ -102,11 +102,13 @@ public struct CRMService: Sendable {
         try await self.checkDeletable("customer/\(id)", .customerDelete, by: caller) { try await self.store.customer(id) }
     }
 
-    /// Deletes a customer that has no tickets (admin only); one that still has tickets is a `conflict`.
-    public func deleteCustomer(_ id: CustomerID, by caller: Caller) async throws {
+    /// Deletes a customer that has no tickets (admin only); one that still has tickets is a `conflict`, and so is
+    /// one no longer at `expectedVersion` when given.
+    public func deleteCustomer(_ id: CustomerID, expectedVersion: Int? = nil, by caller: Caller) async throws {
         try self.authorize(caller, .customerDelete)
         let clock = self.clock
         try await self.store.deleteCustomer(id) { customer, ticketCount in
+            try ChangeSet<Customer>.checkVersion(expected: expectedVersion, current: customer.version, entity: "customer/\(id)")
             guard ticketCount == 0 else {
                 throw CRMError.conflict(entity: "customer/\(id)", reason: .hasDependants(count: ticketCount, noun: "ticket"))
             }
@@ -261,11 +263,13 @@ public struct CRMService: Sendable {
         guard try await find() != nil else { throw CRMError.notFound(entity: entity) }
     }
 
-    /// Deletes a ticket and its notes (admin only).
-    public func deleteTicket(_ id: TicketID, by caller: Caller) async throws {
+    /// Deletes a ticket and its notes (admin only); a ticket no longer at `expectedVersion`, when given, is a
+    /// `conflict` and stays.
+    public func deleteTicket(_ id: TicketID, expectedVersion: Int? = nil, by caller: Caller) async throws {
         try self.authorize(caller, .ticketDelete)
         let clock = self.clock
         try await self.store.deleteTicket(id) { ticket in
+            try ChangeSet<Ticket>.checkVersion(expected: expectedVersion, current: ticket.version, entity: "ticket/\(id)")
             let changes: [String: FieldChange] = [
                 "subject": FieldChange(.string(ticket.subject), .null),
                 "status": FieldChange(.string(ticket.status.rawValue), .null),

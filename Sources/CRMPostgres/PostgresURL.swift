@@ -34,19 +34,32 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// The most connections one crm process keeps open (`pool_size`, crm's own parameter).
     public var poolSize: Int
 
-    /// Whether `text` names a PostgreSQL database rather than a SQLite file.
+    /// Whether `text` names a PostgreSQL database rather than a SQLite file: it starts with `postgres:` or
+    /// `postgresql:`, so a mistyped URL (`postgres:/…`, `postgres:pw@host`) is refused by the parser, without
+    /// its password, instead of becoming a SQLite file of that name.
     public static func isPostgres(_ text: String) -> Bool {
-        let lowered = text.prefix(13).lowercased()
-        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
+        guard let scheme = Self.scheme(of: text) else { return false }
+        return scheme == "postgres" || scheme == "postgresql"
+    }
+
+    /// The scheme of a URL `text` starts with (`mysql` of `mysql://…`), lowercased; nil for a file path.
+    public static func scheme(of text: String) -> String? {
+        guard let colon = text.prefix(32).firstIndex(of: ":") else { return nil }
+        let scheme = text[..<colon].lowercased()
+        guard let first = scheme.first, first.isASCII, first.isLetter,
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) })
+        else { return nil }
+        let isPostgres = scheme == "postgres" || scheme == "postgresql"
+        return isPostgres || text[colon...].hasPrefix("://") ? scheme : nil
     }
 
     /// Reads a URL. `defaultUser` stands in for a missing user name (libpq uses the login name); a missing database
     /// is the user's own, as in libpq.
     public init(parsing text: String, defaultUser: String) throws(PostgresStoreError) {
-        guard Self.isPostgres(text), let schemeEnd = text.range(of: "://") else {
+        guard Self.isPostgres(text), let scheme = Self.scheme(of: text), text.dropFirst(scheme.count).hasPrefix("://") else {
             throw .badURL("it must start with postgres:// or postgresql://")
         }
-        var rest = text[schemeEnd.upperBound...]
+        var rest = text.dropFirst(scheme.count + 3)
         var parameters: [(String, String)] = []
         if let question = rest.firstIndex(of: "?") {
             for pair in rest[rest.index(after: question)...].split(separator: "&", omittingEmptySubsequences: true) {

@@ -18,6 +18,10 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        guard (0...65_535).contains(self.port) else { throw ValidationError("--port must be 0-65535") }
+    }
+
     func run() async throws {
         let startup = try await Startup(store: self.store)
         var logger = Logger(label: "crm") { FileLogHandler.standardError(label: $0) }

@@ -37,6 +37,8 @@ struct StoreOptions: ParsableArguments {
             } catch {
                 throw .failed(error.description)
             }
+        } else if let location, let scheme = PostgresURL.scheme(of: location) {
+            throw .usage("--db: crm cannot use a \(scheme):// database; give a postgres:// URL or a SQLite file path")
         } else if let path = location {
             do {
                 store = try SQLiteCRMStore(path: path, seed: settings.seed, seededAt: settings.seedTime)

@@ -41,6 +41,25 @@ struct ConditionalRequestTests {
         }
     }
 
+    @Test("DELETE honours If-Match on tickets and customers: a stale or weak tag is 412 and deletes nothing",
+        arguments: [(#""1""#, 412), (#"W/"2""#, 412), (#""abc""#, 412), (#""2""#, 204), ("*", 204), ("xyz", 400)])
+    func deleteIfMatch(header: String, status: Int) async throws {
+        let world = try await APIWorld.make()
+        let ticket = try await world.ticket("Original")
+        _ = try await world.service.updateTicket(ticket.id, TicketChanges(priority: .high), by: world.admin)
+        let customer = try await world.service.createCustomer(NewCustomer(name: "Zoë", email: "zoe@example.com"), by: world.admin)
+        _ = try await world.service.updateCustomer(customer.id, CustomerChanges(company: "Acme"), by: world.admin)
+        for path in ["/api/tickets/\(ticket.id)", "/api/customers/\(customer.id)"] {
+            let reply = try await world.test { api in
+                try await api.send(Req(.delete, path, token: Token.admin, headers: [("If-Match", header)]))
+            }
+            #expect(reply.status == status, "DELETE \(path) If-Match \(header): \(reply)")
+            if status == 412 { #expect(!reply.text.contains("version 0"), "\(reply.text)") }
+            let after = try await world.test { api in try await api.get(path, token: Token.admin) }
+            #expect(after.status == (status == 204 ? 404 : 200), "\(path) after DELETE If-Match \(header)")
+        }
+    }
+
     @Test("If-Match * on a ticket that does not exist is 404")
     func ifMatchMissing() async throws {
         let world = try await APIWorld.make()

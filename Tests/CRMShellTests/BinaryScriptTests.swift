@@ -159,6 +159,27 @@ struct BinaryScriptTests {
         #expect(long.out.hasSuffix("status 1\n"))
     }
 
+    // MARK: --db that is a mistyped URL
+
+    /// A mistyped PostgreSQL URL is refused without its password and leaves no SQLite file of that name behind; a
+    /// URL of another database is a usage error.
+    @Test(arguments: [
+        ("postgres:/postgres:s3cret@127.0.0.1/db", Int32(1), "error: bad database URL: it must start with postgres:// or postgresql://\n"),
+        ("postgres:s3cret@localhost", 1, "error: bad database URL: it must start with postgres:// or postgresql://\n"),
+        ("PostgreSQL:/u:s3cret@h/d", 1, "error: bad database URL: it must start with postgres:// or postgresql://\n"),
+        ("mysql://u:s3cret@h/d", 2, "error: --db: crm cannot use a mysql:// database; give a postgres:// URL or a SQLite file path\n"),
+    ])
+    func aMistypedDatabaseURLIsRefusedWithoutItsPassword(url: String, status: Int32, stderr: String) throws {
+        try withTemporaryDirectory { folder in
+            let run = try folder.crm(["--db", url, "-c", "whoami"])
+            #expect(run.status == status)
+            #expect(run.err == stderr)
+            #expect(!run.out.contains("s3cret"))
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+            #expect(left.isEmpty, "\(left)")
+        }
+    }
+
     // MARK: --token-file
 
     @Test func tokenFileLogsInWithoutTheTokenOnTheCommandLine() throws {

@@ -227,6 +227,15 @@ struct BinaryTests {
         #expect(store.out.isEmpty)
     }
 
+    /// A port out of range is a usage error, as `server start` says it, not a port number wrapped around.
+    @Test(arguments: ["99999", "65536", "65616", "-1"])
+    func serveRefusesAPortOutOfRange(port: String) throws {
+        let run = try Self.crm(["serve", "--port=\(port)"])
+        #expect(run.status == 2, "\(run.err)")
+        #expect(run.err.contains("--port must be 0-65535"), "\(run.err)")
+        #expect(run.out.isEmpty)
+    }
+
     @Test func privateTicketsNeedALogin() throws {
         let closed = try Self.crm(["-c", "ticket list"], environment: ["CRM_PUBLIC_TICKETS": "0"])
         #expect(closed.status == 4)

@@ -22,8 +22,9 @@ struct CustomerRoutes: Sendable {
                 access: .permission(.customerWrite), body: "CustomerPatch", response: "Customer",
                 preconditions: .ifMatch, handler: self.update),
             APIRoute(
-                .delete, "/api/customers/:id", "Delete a customer without tickets",
-                access: .permission(.customerDelete), status: 204, response: nil, handler: self.delete),
+                .delete, "/api/customers/:id", "Delete a customer without tickets; If-Match guards against stale versions",
+                access: .permission(.customerDelete), status: 204, response: nil, preconditions: .ifMatch,
+                handler: self.delete),
         ]
     }
 
@@ -48,8 +49,8 @@ struct CustomerRoutes: Sendable {
     }
 
     @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {
-        let id = try PathID<Customer>(call.context, entity: "customer").id
-        try await self.service.deleteCustomer(id, by: call.caller)
-        return Response(status: .noContent)
+        try await self.customer.delete(call) { id, expected in
+            try await self.service.deleteCustomer(id, expectedVersion: expected, by: call.caller)
+        }
     }
 }

@@ -24,8 +24,9 @@ struct TicketRoutes: Sendable {
                 access: .permission(.ticketUpdate), body: "TicketPatch", response: "Ticket", preconditions: .ifMatch,
                 handler: self.update),
             APIRoute(
-                .delete, "/api/tickets/:id", "Delete a ticket and its notes", access: .permission(.ticketDelete),
-                status: 204, response: nil, handler: self.delete),
+                .delete, "/api/tickets/:id", "Delete a ticket and its notes; If-Match guards against stale versions",
+                access: .permission(.ticketDelete), status: 204, response: nil, preconditions: .ifMatch,
+                handler: self.delete),
             APIRoute(
                 .get, "/api/tickets/:id/transitions", "The status moves the caller may make on a ticket now",
                 access: .permission(.ticketRead), response: "StatusMoves", handler: self.transitions),
@@ -67,8 +68,8 @@ struct TicketRoutes: Sendable {
     }
 
     @Sendable func delete(_ call: APIRoute.Call) async throws -> Response {
-        let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        try await self.service.deleteTicket(id, by: call.caller)
-        return Response(status: .noContent)
+        try await self.ticket.delete(call) { id, expected in
+            try await self.service.deleteTicket(id, expectedVersion: expected, by: call.caller)
+        }
     }
 }

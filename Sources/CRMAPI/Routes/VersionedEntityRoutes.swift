@@ -9,8 +9,8 @@ protocol VersionedEntity: JSONWritable, Sendable {
 extension Customer: VersionedEntity {}
 extension Ticket: VersionedEntity {}
 
-/// What `GET` and `PATCH` on `/api/customers/{id}` and `/api/tickets/{id}` share: the ID from the path, a
-/// conditional read answered from `If-None-Match`, and an update guarded by `If-Match`.
+/// What `GET`, `PATCH` and `DELETE` on `/api/customers/{id}` and `/api/tickets/{id}` share: the ID from the path,
+/// a conditional read answered from `If-None-Match`, and an update or delete guarded by `If-Match`.
 struct VersionedEntityRoutes<Entity: VersionedEntity>: Sendable {
     /// The entity's name in a `notFound` error, e.g. `ticket`.
     let name: String
@@ -37,5 +37,18 @@ struct VersionedEntityRoutes<Entity: VersionedEntity>: Sendable {
         }
         let entity = try await apply(id, body, expected)
         return JSONResponse.make(headers: [.eTag: ETag.header(entity.version)], body: entity)
+    }
+
+    /// `DELETE …/{id}`: takes the version `If-Match` expects, lets `apply` make the one service call (which refuses a
+    /// stale version and deletes nothing), and answers 204.
+    func delete(
+        _ call: APIRoute.Call, apply: (Identifier<Entity>, _ expectedVersion: Int?) async throws -> Void
+    ) async throws -> Response {
+        let id = try PathID<Entity>(call.context, entity: self.name).id
+        let expected = try await ConditionalRequest.expectedVersion(call.request) {
+            try await self.read(id, call.caller).version
+        }
+        try await apply(id, expected)
+        return Response(status: .noContent)
     }
 }
