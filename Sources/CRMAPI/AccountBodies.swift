@@ -3,6 +3,8 @@ import Hummingbird
 
 /// `POST /api/users`: every field is read before the role is checked.
 extension NewUser: JSONBodyDecodable {
+    static let acceptedKeys = ["name", "role", "display_name"]
+
     init(_ fields: JSONFields) throws(CRMError) {
         let name = try fields.requiredString("name")
         let role = try fields.requiredString("role")
@@ -13,6 +15,8 @@ extension NewUser: JSONBodyDecodable {
 
 /// `PATCH /api/users/{name}`: absent or null fields stay; every field is read before the role is checked.
 extension UserChanges: JSONBodyDecodable {
+    static let acceptedKeys = ["role", "display_name", "disabled"]
+
     init(_ fields: JSONFields) throws(CRMError) {
         let role = try fields.optionalString("role")
         let displayName = try fields.optionalString("display_name")
@@ -25,6 +29,8 @@ extension UserChanges: JSONBodyDecodable {
 
 /// `POST /api/tokens`.
 extension NewToken: JSONBodyDecodable {
+    static let acceptedKeys = ["user", "label", "expires"]
+
     init(_ fields: JSONFields) throws(CRMError) {
         self.init(
             user: try fields.optionalString("user"), label: try fields.optionalString("label"),

@@ -9,7 +9,10 @@ import Synchronization
 public actor BackgroundServer {
     /// What `server status` shows.
     public struct Status: Sendable {
+        /// `http://host:port`.
         public let address: String
+        public let host: String
+        public let port: Int
         public let uptime: Duration
         public let requests: Int
     }
@@ -18,6 +21,8 @@ public actor BackgroundServer {
         let group: ServiceGroup
         let task: Task<Void, any Error>
         let address: String
+        let host: String
+        let port: Int
         let startedAt: ContinuousClock.Instant
         let counter: RequestCounter
     }
@@ -45,14 +50,14 @@ public actor BackgroundServer {
                 try await group.run()
                 bound.resolve(.failure(ServerError.stopped))
             } catch {
-                bound.resolve(.failure(ServerError.cannotListen("\(host):\(port)", String(describing: error))))
+                bound.resolve(.failure(ServerError.cannotListen(on: "\(host):\(port)", because: error)))
                 throw error
             }
         }
         let actualPort = try await bound.value()
         let address = "http://\(host):\(actualPort)"
         self.running = Running(
-            group: group, task: task, address: address, startedAt: .now, counter: counter)
+            group: group, task: task, address: address, host: host, port: actualPort, startedAt: .now, counter: counter)
         return address
     }
 
@@ -71,7 +76,9 @@ public actor BackgroundServer {
     /// The address, uptime and requests served, or nil when stopped.
     public func status() -> Status? {
         self.running.map {
-            Status(address: $0.address, uptime: ContinuousClock.now - $0.startedAt, requests: $0.counter.value)
+            Status(
+                address: $0.address, host: $0.host, port: $0.port, uptime: ContinuousClock.now - $0.startedAt,
+                requests: $0.counter.value)
         }
     }
 }
@@ -81,6 +88,11 @@ public enum ServerError: Error, CustomStringConvertible {
     case alreadyRunning(String)
     case cannotListen(String, String)
     case stopped
+
+    /// The server could not listen on `address`: the reason in words (`address already in use`).
+    public static func cannotListen(on address: String, because error: any Error) -> ServerError {
+        .cannotListen(address, ListenFailure.reason(error))
+    }
 
     public var description: String {
         switch self {

@@ -99,7 +99,7 @@ enum OpenAPIDocument {
             successHeaders.append("ETag")
         }
         let createsEntity = route.method == .post && ["Ticket", "Customer"].contains(route.response)
-        if createsEntity || (route.successStatus == 201 && route.response != "NoteEnvelope" && route.response != "Note") {
+        if createsEntity || (route.successStatus == 201 && route.response != "NoteEnvelope") {
             successHeaders.append("Location")
         }
         if route.query.contains(.limit) { successHeaders.append("X-Total-Count") }
@@ -314,8 +314,11 @@ enum OpenAPIDocument {
         return result
     }
 
-    private static func object(_ properties: [String: Any], required: [String]) -> [String: Any] {
-        ["type": "object", "properties": properties, "required": required]
+    /// An object schema; `closed` for a request body whose route refuses unknown keys (422 naming the key).
+    private static func object(_ properties: [String: Any], required: [String], closed: Bool = false) -> [String: Any] {
+        var schema: [String: Any] = ["type": "object", "properties": properties, "required": required]
+        if closed { schema["additionalProperties"] = false }
+        return schema
     }
 
     private static var schemas: [String: Any] {
@@ -368,13 +371,13 @@ enum OpenAPIDocument {
                 required: ["id", "at", "actor", "action", "entity", "changes", "via"]),
             "CustomerCreate": object(
                 ["name": name, "email": email, "company": self.company],
-                required: ["name", "email"]),
+                required: ["name", "email"], closed: true),
             "CustomerPatch": object(
                 [
                     "name": nullable(name), "email": nullable(email),
                     "company": self.company,
                 ],
-                required: []),
+                required: [], closed: true),
             "TicketCreate": object(
                 [
                     "customer_id": self.laxID, "subject": subject, "description": nullable(description),
@@ -396,10 +399,11 @@ enum OpenAPIDocument {
                 ],
                 required: ["name", "display_name", "role", "disabled", "created_at"]),
             "UserCreate": object(
-                ["name": userName, "role": role, "display_name": nullable(name)], required: ["name", "role"]),
+                ["name": userName, "role": role, "display_name": nullable(name)], required: ["name", "role"],
+                closed: true),
             "UserPatch": object(
                 ["role": nullable(role), "display_name": nullable(name), "disabled": ["type": ["boolean", "null"]]],
-                required: []),
+                required: [], closed: true),
             "Token": object(tokenProperties, required: tokenProperties.keys.sorted()),
             "NewToken": object(
                 tokenProperties.merging(["token": ["type": "string", "pattern": "^crm_[1-9][0-9]*_[A-Za-z0-9_-]{43}$"]]) { $1 },
@@ -407,7 +411,7 @@ enum OpenAPIDocument {
             "TokenCreate": object(
                 [
                     "label": [
-                        "type": ["string", "null"], "maxLength": Validation.maximumTokenLabelLength,
+                        "type": ["string", "null"], "minLength": 1, "maxLength": Validation.maximumTokenLabelLength,
                         "pattern": "^[^\(self.oneLineRefused)]*$",
                     ],
                     "user": nullable(userName),
@@ -418,7 +422,7 @@ enum OpenAPIDocument {
                             + TokenExpiry.defaultLifetime,
                     ],
                 ],
-                required: []),
+                required: [], closed: true),
             "Error": object(
                 [
                     "detail": ["type": "string", "description": "The original service's text where it had one"],

@@ -2,19 +2,23 @@ import CRMDomain
 import Hummingbird
 
 /// Reads a request's JSON body in one pass: over 1 MiB is 413, anything that is not strict RFC 8259 JSON
-/// (or not UTF-8) 400, a body that is not an object, wrong types or missing fields 422 naming the field.
-/// Unknown fields are ignored.
+/// (or not UTF-8) 400, a body that is not an object, wrong types, missing or unknown fields 422 naming the field
+/// (`unknownKeys` says which unknown fields are refused).
 enum JSONBody {
-    static func decode<Body: JSONBodyDecodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+    static func decode<Body: JSONBodyDecodable>(
+        _ type: Body.Type, from request: Request, unknownKeys: UnknownKeys = Body.unknownKeys
+    ) async throws -> Body {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > CRMRequestContext.maximumBodySize {
             throw APIError.payloadTooLarge
         }
         let buffer = try await request.body.collect(upTo: CRMRequestContext.maximumBodySize)
-        return try self.decode(type, from: Array(buffer.readableBytesView))
+        return try self.decode(type, from: Array(buffer.readableBytesView), unknownKeys: unknownKeys)
     }
 
     /// The same for bytes already read.
-    static func decode<Body: JSONBodyDecodable>(_ type: Body.Type, from bytes: [UInt8]) throws -> Body {
+    static func decode<Body: JSONBodyDecodable>(
+        _ type: Body.Type, from bytes: [UInt8], unknownKeys: UnknownKeys = Body.unknownKeys
+    ) throws -> Body {
         guard !bytes.isEmpty else { throw APIError.malformedJSON("the body is empty") }
         let value: JSONValue
         do {
@@ -25,13 +29,25 @@ enum JSONBody {
         guard case .object(let members) = value else {
             throw APIError.validation(field: "body", "must be a JSON object")
         }
+        try unknownKeys.check(members.keys, for: Body.self)
         return try Body(JSONFields(members))
     }
 }
 
 /// A request body built from the fields of a JSON object.
 protocol JSONBodyDecodable {
+    /// The keys the body reads, in the order error messages list them.
+    static var acceptedKeys: [String] { get }
+    /// What the body's route does with other keys; `.refused` unless the route is one of the original's.
+    static var unknownKeys: UnknownKeys { get }
+    /// A hint for a refused key, by key (`tags` on a ticket PATCH names `add_tags` and `remove_tags`).
+    static var keyHints: [String: String] { get }
     init(_ fields: JSONFields) throws(CRMError)
+}
+
+extension JSONBodyDecodable {
+    static var unknownKeys: UnknownKeys { .refused }
+    static var keyHints: [String: String] { [:] }
 }
 
 /// The members of a JSON object, read field by field with validation errors that name the field.
@@ -113,6 +129,8 @@ struct JSONFields {
 
 /// `POST /api/tickets`.
 struct TicketCreateBody: JSONBodyDecodable {
+    static let acceptedKeys = ["customer_id", "subject", "description", "priority", "assignee", "tags"]
+    static let unknownKeys = UnknownKeys.ignoredUnlessCRMField
     let customerID: Int
     let subject: String
     let description: String?
@@ -139,6 +157,11 @@ struct TicketCreateBody: JSONBodyDecodable {
 
 /// `PATCH /api/tickets/{id}`: absent fields stay; `"assignee": null` unassigns.
 struct TicketPatchBody: JSONBodyDecodable {
+    static let acceptedKeys = ["subject", "description", "status", "priority", "assignee", "add_tags", "remove_tags"]
+    static let unknownKeys = UnknownKeys.ignoredUnlessCRMField
+    static let keyHints = [
+        "tags": "tags are changed with add_tags and remove_tags", "tag": "tags are changed with add_tags and remove_tags",
+    ]
     let subject: String?
     let description: String?
     let status: String?
@@ -168,6 +191,8 @@ struct TicketPatchBody: JSONBodyDecodable {
 
 /// `POST /api/customers`.
 extension NewCustomer: JSONBodyDecodable {
+    static let acceptedKeys = ["name", "email", "company"]
+
     init(_ fields: JSONFields) throws(CRMError) {
         self.init(
             name: try fields.requiredString("name"), email: try fields.requiredString("email"),
@@ -177,6 +202,7 @@ extension NewCustomer: JSONBodyDecodable {
 
 /// `PATCH /api/customers/{id}`: absent fields stay; `"company": null` clears it.
 struct CustomerPatchBody: JSONBodyDecodable {
+    static let acceptedKeys = ["name", "email", "company"]
     let name: String?
     let email: String?
     let company: String??
@@ -192,8 +218,9 @@ struct CustomerPatchBody: JSONBodyDecodable {
     }
 }
 
-/// `POST /api/notes/{ticket_id}` and `POST /api/tickets/{id}/notes`.
+/// `POST /api/notes/{ticket_id}` (which decodes it with `.ignoredUnlessCRMField`) and `POST /api/tickets/{id}/notes`.
 struct NoteBody: JSONBodyDecodable {
+    static let acceptedKeys = ["text"]
     let text: String
 
     init(_ fields: JSONFields) throws(CRMError) {

@@ -3,7 +3,7 @@ extension CRMService {
     /// secret, which crm never shows again: only its SHA-256 digest is kept.
     public func createToken(_ input: NewToken, by caller: Caller) async throws -> IssuedToken {
         let owner = try self.tokenOwner(input.user, by: caller)
-        let label = try input.label.flatMap { try Validation.tokenLabel($0) }
+        let label = try input.label.map { try Validation.tokenLabel($0) }
         let expires = input.expires ?? TokenExpiry.defaultLifetime
         _ = try TokenExpiry.expiresAt(expires, now: self.clock.current())
         let secret = TokenSecret.randomSecret()

@@ -17,7 +17,7 @@ extension CRMService {
     /// Adds a user (`user.manage`); a name already taken is a conflict.
     public func createUser(_ input: NewUser, by caller: Caller) async throws -> UserProfile {
         try self.authorize(caller, .userManage)
-        let name = try Validation.loginName(input.name)
+        let name = try Validation.newUserName(input.name)
         let displayName = try input.displayName.map { try Validation.displayName($0) } ?? name
         let clock = self.clock
         return try await self.store.insertUser(named: name) { existing in

@@ -353,7 +353,7 @@ public struct CRMService: Sendable {
     private func resolve(_ selector: AssigneeSelector, for caller: Caller) throws -> String? {
         switch selector {
         case .nobody: return nil
-        case .user(let name): return try Validation.userName(name, field: "assignee")
+        case .user(let name): return try Validation.assignee(name)
         case .me:
             guard let user = caller.principal.user else {
                 throw CRMError.validation(field: "assignee", reason: "'me' needs a logged-in user")

@@ -25,11 +25,12 @@ public enum AssigneeSelector: Hashable, Sendable {
     /// A named user.
     case user(String)
 
-    /// Reads `me`, `none` or a user name as typed in the shell or a query string.
+    /// Reads `me`, `none` or a user name as typed in the shell or a query string; an empty text is a user name the
+    /// service refuses, never a silent `none`.
     public init(parsing text: String) {
         switch text {
         case "me": self = .me
-        case "none", "": self = .nobody
+        case "none": self = .nobody
         default: self = .user(text)
         }
     }

@@ -62,6 +62,29 @@ public enum Validation {
         try InputRules.oneLine(text, field: field, maximum: Self.maximumUserNameLength)
     }
 
+    /// Names no user may take: the audit's actor for a caller without login, and the words that mean the caller
+    /// and nobody wherever a user is named (`--assignee me|none`).
+    public static let reservedUserNames: [String] = [Principal.anonymous.name, "me", "none"]
+
+    /// The name of a new user: a login name that is not reserved.
+    public static func newUserName(_ text: String) throws(CRMError) -> String {
+        let name = try Self.loginName(text)
+        guard !Self.reservedUserNames.contains(name) else {
+            throw .validation(
+                field: "name",
+                reason: "'\(name)' is reserved (\(Self.reservedUserNames.joined(separator: ", ")) name no user)")
+        }
+        return name
+    }
+
+    /// An assignee's user name; empty is refused rather than read as nobody, which is spelled `none`.
+    public static func assignee(_ text: String) throws(CRMError) -> String {
+        guard !text.trimmingWhitespace.isEmpty else {
+            throw .validation(field: "assignee", reason: "must not be empty; 'none' means nobody")
+        }
+        return try Self.userName(text, field: "assignee")
+    }
+
     /// A login name: `[a-z][a-z0-9._-]{0,31}`.
     public static func loginName(_ text: String, field: String = "name") throws(CRMError) -> String {
         let bytes = Array(text.utf8)
@@ -84,9 +107,9 @@ public enum Validation {
         try InputRules.oneLine(text, field: "display_name", maximum: Self.maximumNameLength)
     }
 
-    /// A token's label: nil when empty or blank, else a one-line field of at most 100 characters.
-    public static func tokenLabel(_ text: String) throws(CRMError) -> String? {
-        try Self.optionalLine(text, field: "label", maximum: Self.maximumTokenLabelLength)
+    /// A token's label: a one-line field of at most 100 characters, not empty (leave the label out for none).
+    public static func tokenLabel(_ text: String) throws(CRMError) -> String {
+        try InputRules.oneLine(text, field: "label", maximum: Self.maximumTokenLabelLength)
     }
 
     /// Search text: nil when empty; else a multi-line text of at most 200 characters, lowercased.

@@ -76,8 +76,13 @@ enum SQLiteFile {
             throw Self.explain(error, path: path, busyTimeout: busyTimeout)
         }
         if contents.tables.isEmpty && contents.version == 0 { return true }
-        guard contents.version <= migrations.count, contents.applied.isSubset(of: Set(migrations)) else {
-            throw .newerSchema(path: path, version: contents.version)
+        let unknown = contents.applied.subtracting(migrations).sorted()
+        guard contents.version <= migrations.count, unknown.isEmpty else {
+            // A newer crm records its migrations ("4 …") before or without raising user_version: the highest
+            // number either way is the file's schema.
+            let numbered = unknown.compactMap { Int($0.prefix { $0.isNumber }) }
+            let version = ([contents.version] + numbered).max() ?? contents.version
+            throw .newerSchema(path: path, version: version, unknownMigrations: version > migrations.count ? [] : unknown)
         }
         let crmTables = SQLiteSchema.tables.union(["grdb_migrations"])
         guard contents.version >= 1, SQLiteSchema.tables.isSubset(of: contents.tables),

@@ -4,7 +4,9 @@ public enum SQLiteStoreError: Error, CustomStringConvertible {
     case notADatabase(path: String)
     /// A SQLite database of another application (tables crm does not know, or none of crm's).
     case notCRM(path: String)
-    case newerSchema(path: String, version: Int)
+    /// Written by a newer crm: its schema version, and the migrations this crm does not know when their number
+    /// does not tell.
+    case newerSchema(path: String, version: Int, unknownMigrations: [String])
     /// Another process kept the file locked for longer than the busy timeout.
     case locked(path: String, waitedMilliseconds: Int)
     /// A stored row holds a value crm cannot read (an unknown status, a bad timestamp...).
@@ -18,8 +20,10 @@ public enum SQLiteStoreError: Error, CustomStringConvertible {
         case .notADatabase(let path): "'\(path)' is not a SQLite database; refusing to touch it"
         case .notCRM(let path):
             "'\(path)' is a SQLite database of another application (it holds tables crm does not know); refusing to touch it"
-        case .newerSchema(let path, let version):
-            "'\(path)' was written by a newer crm (schema \(version), this crm knows \(SQLiteCRMStore.schemaVersion)); refusing to touch it"
+        case .newerSchema(let path, let version, let unknown):
+            "'\(path)' was written by a newer crm (schema \(version)"
+                + (unknown.isEmpty ? "" : " with migrations this crm does not know: " + unknown.joined(separator: ", "))
+                + ", this crm knows \(SQLiteCRMStore.schemaVersion)); refusing to touch it"
         case .locked(let path, let waited):
             "database '\(path)' is locked by another process (waited \(waited) ms); try again when it is done"
         case .unreadableRow(let table, let id, let reason): "cannot read \(table) row \(id): \(reason)"

@@ -77,6 +77,10 @@ public struct CRM: AsyncParsableCommand {
             StandardStreams().write(error: "error: unknown format '\(self.format)' (one of table, json, csv, tsv)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        if self.tokenFile != nil && self.token != nil {
+            StandardStreams().write(error: "error: --token-file and --token both give a token; use one")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         let startup = try await Startup(store: self.store)
         let (environment, streams, service) = (startup.environment, startup.streams, startup.service)
         defer { streams.flush() }

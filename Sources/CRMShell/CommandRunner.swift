@@ -42,7 +42,7 @@ public final class CommandRunner {
         do {
             let output: CommandOutput
             switch try Self.parse(words) {
-            case .help(let command): output = .text(command.help)
+            case .help(let command): output = .help(command)
             case .invocation(let invocation):
                 try await self.reauthenticate(for: invocation.command)
                 output = try await invocation.command.run(invocation, self.session)

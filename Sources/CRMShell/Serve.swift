@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await application.runService()
         } catch {
-            startup.streams.write(error: "error: cannot listen on \(host):\(self.port): \(error)")
+            startup.streams.write(error: "error: \(ServerError.cannotListen(on: "\(host):\(self.port)", because: error))")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
     }

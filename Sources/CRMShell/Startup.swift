@@ -61,8 +61,8 @@ struct Startup {
 
     /// Reads the environment and opens the store; a failure is reported on stderr and thrown as its exit code.
     init(store: StoreOptions) async throws(ExitCode) {
-        self.environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
         do {
+            self.environment = try DotEnv.merged(with: ProcessInfo.processInfo.environment)
             self.service = try await store.makeService(environment: self.environment)
         } catch {
             throw Self.exit(reporting: error, on: self.streams)

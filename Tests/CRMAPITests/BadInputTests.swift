@@ -179,30 +179,25 @@ struct BadInputTests {
         }
     }
 
-    @Test("unknown JSON fields are ignored", arguments: modes)
+    /// The original's write routes ignore keys that are no field of crm's (its own field names are refused: see
+    /// UnknownKeyTests); the new routes refuse every unknown key.
+    @Test("unknown JSON fields are ignored on the original's routes", arguments: modes)
     func unknownFields(mode: APIWorld.Mode) async throws {
         let world = try await APIWorld.make()
         try await world.test(mode) { api in
             let created = try await api.post(
-                "/api/tickets/",
-                #"{"customer_id": 1, "subject": "s", "id": 999, "status": "closed", "version": 7, "created_at": "1999-01-01T00:00:00Z", "extra": {"nested": [1, 2]}}"#,
-                token: Token.agent)
+                "/api/tickets/", #"{"customer_id": 1, "subject": "s", "extra": {"nested": [1, 2]}}"#, token: Token.agent)
             #expect(created.status == 200, "\(created)")
             #expect(int(created.object?["id"]) == 1)
             #expect(created.object?["status"] as? String == "open")
-            #expect(int(created.object?["version"]) == 1)
-            #expect(created.object?["created_at"] as? String == t0Text)
-            let patched = try await api.patch(
-                "/api/tickets/1", #"{"subject": "t", "id": 5, "customer_id": 2, "bogus": null}"#, token: Token.agent)
+            let patched = try await api.patch("/api/tickets/1", #"{"subject": "t", "bogus": null}"#, token: Token.agent)
             #expect(patched.status == 200, "\(patched)")
-            #expect(int(patched.object?["id"]) == 1)
-            #expect(int(patched.object?["customer_id"]) == 1)
-            let note = try await api.post("/api/notes/1", #"{"text": "n", "author": "mallory"}"#, token: Token.agent)
+            #expect(patched.object?["subject"] as? String == "t")
+            let note = try await api.post("/api/notes/1", #"{"text": "n", "mood": "calm"}"#, token: Token.agent)
             #expect((note.object?["data"] as? [String: Any])?["author"] as? String == "agent")
             let customer = try await api.post(
-                "/api/customers", #"{"name": "Ada", "email": "ada@example.com", "id": 1, "vip": true}"#,
-                token: Token.agent)
-            #expect(int(customer.object?["id"]) == 3)
+                "/api/customers", #"{"name": "Ada", "email": "ada@example.com", "vip": true}"#, token: Token.agent)
+            #expect(customer.status == 422 && customer.errorMessage?.hasPrefix("vip: unknown field") == true)
             // Unknown query parameters too.
             #expect(try await api.get("/api/tickets?sort=desc&foo=bar").status == 200)
         }

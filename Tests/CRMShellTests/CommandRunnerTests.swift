@@ -1001,8 +1001,8 @@ struct CommandRunnerTests {
         #expect((await shell.ok("logout")) == "{\"user\":\"anonymous\"}\n")
         // Errors stay plain text on the error channel.
         await shell.fails("ticket show 1", .failure, "ticket/1 not found")
-        // Help is text in every format.
-        #expect((await shell.ok("ticket show --help")).hasPrefix("usage: ticket show ID"))
+        // Help answers JSON too (DESIGN §5.4).
+        #expect((await shell.ok("ticket show --help")).hasPrefix(#"{"arguments":[{"name":"ID","#))
     }
 
     @Test func jsonAuditEventsUseWireNames() async throws {

@@ -6,7 +6,9 @@ extension APIRoute.Call {
     var query: QueryParameters { QueryParameters(self.request) }
 
     /// The JSON body read as `Body`, with `JSONBody`'s 400 and 422 errors.
-    func body<Body: JSONBodyDecodable>(_ type: Body.Type) async throws -> Body {
-        try await JSONBody.decode(type, from: self.request)
+    func body<Body: JSONBodyDecodable>(
+        _ type: Body.Type, unknownKeys: UnknownKeys = Body.unknownKeys
+    ) async throws -> Body {
+        try await JSONBody.decode(type, from: self.request, unknownKeys: unknownKeys)
     }
 }

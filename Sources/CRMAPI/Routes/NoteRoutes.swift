@@ -26,17 +26,19 @@ struct NoteRoutes: Sendable {
         return JSONResponse.make(body: try await self.service.notes(on: id, by: call.caller))
     }
 
+    /// 201 with `Location`: notes have no URL of their own, so it names the ticket's notes, where the new one is listed.
     @Sendable func add(_ call: APIRoute.Call) async throws -> Response {
-        JSONResponse.make(status: .created, body: try await self.addNote(call))
+        let note = try await self.addNote(call)
+        return JSONResponse.created(note, at: "/api/tickets/\(note.ticketID)/notes")
     }
 
     @Sendable func addInEnvelope(_ call: APIRoute.Call) async throws -> Response {
-        JSONResponse.make(body: DataEnvelope(data: try await self.addNote(call)))
+        JSONResponse.make(body: DataEnvelope(data: try await self.addNote(call, unknownKeys: .ignoredUnlessCRMField)))
     }
 
-    private func addNote(_ call: APIRoute.Call) async throws -> Note {
+    private func addNote(_ call: APIRoute.Call, unknownKeys: UnknownKeys = .refused) async throws -> Note {
         let id = try PathID<Ticket>(call.context, entity: "ticket").id
-        let body = try await call.body(NoteBody.self)
+        let body = try await call.body(NoteBody.self, unknownKeys: unknownKeys)
         return try await self.service.addNote(to: id, text: body.text, by: call.caller)
     }
 }

@@ -18,8 +18,8 @@ enum CustomerCommands {
         CommandSpec(
             ["customer", "create"],
             flags: [
-                FlagSpec("name", .text, help: "full name (required)"),
-                FlagSpec("email", .text, help: "email address (required)"),
+                FlagSpec("name", .text, required: true, help: "full name (required)"),
+                FlagSpec("email", .text, required: true, help: "email address (required)"),
                 FlagSpec("company", .text, help: "company name"),
             ],
             permission: .customerWrite, summary: "Add a customer.",

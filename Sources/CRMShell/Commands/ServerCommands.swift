@@ -22,19 +22,54 @@ enum ServerCommands {
             do {
                 let address = try await session.server.start(
                     service: session.service, host: invocation.flag("host") ?? "127.0.0.1", port: port, logger: logger)
-                return .text("serving \(address) (log: \(path))")
+                let status = await session.server.status()
+                return .described("serving \(address) (log: \(path))", ServerStatusJSON(status: status, log: path))
             } catch let error as ServerError {
                 throw ShellError.failed(error.description)
             }
         },
         CommandSpec(["server", "stop"], summary: "Stop the background server gracefully.") { _, session in
-            .text(await session.server.stop() ? "server stopped" : "the server is not running")
+            let stopped = await session.server.stop()
+            return .described(
+                stopped ? "server stopped" : "the server is not running", ServerStatusJSON(status: nil, stopped: stopped))
         },
         CommandSpec(["server", "status"], summary: "Show the server's address, uptime and requests served.") {
             _, session in
-            guard let status = await session.server.status() else { return .text("the server is not running") }
-            return .text(
-                "serving \(status.address), up \(status.uptime.components.seconds)s, \(status.requests) requests served")
+            let status = await session.server.status()
+            let text = status.map {
+                "serving \($0.address), up \($0.uptime.components.seconds)s, \($0.requests) requests served"
+            }
+            return .described(text ?? "the server is not running", ServerStatusJSON(status: status))
         },
     ]
+}
+
+/// `server status` in `json` format (DESIGN §5.4): `{"address":"127.0.0.1","port":8000,"requests":3,"running":true,
+/// "uptime_seconds":42}`; when stopped, `running` is false and the rest null. `server start` adds `log` (the log
+/// file), `server stop` adds `stopped` (whether it stopped a running server).
+struct ServerStatusJSON: JSONWritable, Sendable {
+    let status: BackgroundServer.Status?
+    var log: String?
+    var stopped: Bool?
+
+    init(status: BackgroundServer.Status?, log: String? = nil, stopped: Bool? = nil) {
+        self.status = status
+        self.log = log
+        self.stopped = stopped
+    }
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("address", self.status?.host)
+        if let log { json.field("log", log) }
+        json.key("port")
+        if let port = self.status?.port { json.int(port) } else { json.null() }
+        json.key("requests")
+        if let requests = self.status?.requests { json.int(requests) } else { json.null() }
+        json.field("running", self.status != nil)
+        if let stopped { json.field("stopped", stopped) }
+        json.key("uptime_seconds")
+        if let uptime = self.status?.uptime { json.int(Int(uptime.components.seconds)) } else { json.null() }
+        json.endObject()
+    }
 }

@@ -8,7 +8,7 @@ enum ShellCommands {
             summary: "List the commands, or show how to use one. Commands marked * need a role you don't have.",
             examples: ["help", "help ticket", "help ticket update"]
         ) { invocation, session in
-            .text(try ShellCommands.help(for: invocation.rest("COMMAND"), in: session))
+            try ShellCommands.help(for: invocation.rest("COMMAND"), in: session)
         },
         CommandSpec(
             ["set"], [ArgumentSpec("SETTING", .choice(["format"])), ArgumentSpec("VALUE", .choice(OutputFormat.allCases.map(\.rawValue)))],
@@ -47,8 +47,8 @@ enum ShellCommands {
         },
     ]
 
-    /// The overview, or the help of the commands named by `words`.
-    static func help(for words: [String], in session: Session) throws -> String {
+    /// The overview, or the help of the commands named by `words`; as text, or as JSON in `json` format.
+    static func help(for words: [String], in session: Session) throws -> CommandOutput {
         let permissions = session.service.permissions(of: session.caller)
         func line(_ command: CommandSpec) -> String {
             let denied = command.permission.map { !permissions.contains($0) } ?? false
@@ -57,13 +57,16 @@ enum ShellCommands {
         }
         guard let noun = words.first else {
             let lines = CommandTable.all.map(line)
-            return (["commands (* = not allowed for \(session.caller.principal.name)):"] + lines
+            let text = (["commands (* = not allowed for \(session.caller.principal.name)):"] + lines
                 + ["", "Type 'help COMMAND' or 'COMMAND --help' for details."]).joined(separator: "\n")
+            return .described(text, CommandListJSON(commands: CommandTable.all, permissions: permissions))
         }
         let parser = CommandTable.parser
         if words.count == 1, parser.commands(under: noun).count > 1 {
-            return parser.commands(under: noun).map(line).joined(separator: "\n")
+            let family = parser.commands(under: noun)
+            return .described(
+                family.map(line).joined(separator: "\n"), CommandListJSON(commands: family, permissions: permissions))
         }
-        return try parser.lookup(words).0.help
+        return .help(try parser.lookup(words).0)
     }
 }

@@ -36,8 +36,8 @@ enum TicketCommands {
         CommandSpec(
             ["ticket", "create"],
             flags: [
-                FlagSpec("customer", .customerID, help: "the customer's ID (required)"),
-                FlagSpec("subject", .text, help: "one line, 1-200 characters (required)"),
+                FlagSpec("customer", .customerID, required: true, help: "the customer's ID (required)"),
+                FlagSpec("subject", .text, required: true, help: "one line, 1-200 characters (required)"),
                 FlagSpec("description", .text, help: "details"),
                 FlagSpec("priority", priorities, help: "low, normal (default), high or urgent"),
                 FlagSpec("assignee", .user, help: "user to assign, or 'me'"),

@@ -22,7 +22,7 @@ enum UserCommands {
         CommandSpec(
             ["user", "create"], [ArgumentSpec("NAME", .text)],
             flags: [
-                FlagSpec("role", roles, help: "agent or admin (required)"),
+                FlagSpec("role", roles, required: true, help: "agent or admin (required)"),
                 FlagSpec("display-name", .text, help: "the name people read (default: NAME)"),
             ],
             permission: .userManage,

@@ -38,19 +38,23 @@ public struct FlagSpec: Sendable {
     public let name: String
     public let kind: ValueKind?
     public let isRepeatable: Bool
+    /// The command cannot run without it; usage lines show it without brackets (DESIGN §5.3).
+    public let isRequired: Bool
     public let help: String
 
-    public init(_ name: String, _ kind: ValueKind?, repeatable: Bool = false, help: String) {
+    public init(_ name: String, _ kind: ValueKind?, repeatable: Bool = false, required: Bool = false, help: String) {
         self.name = name
         self.kind = kind
         self.isRepeatable = repeatable
+        self.isRequired = required
         self.help = help
     }
 
     /// How the flag is shown in usage lines.
     var usage: String {
         let value = self.kind.map { " " + self.valueName(for: $0) } ?? ""
-        return "[--\(self.name)\(value)]" + (self.isRepeatable ? "…" : "")
+        let flag = "--\(self.name)\(value)"
+        return (self.isRequired ? flag : "[\(flag)]") + (self.isRepeatable ? "…" : "")
     }
 
     func valueName(for kind: ValueKind) -> String {

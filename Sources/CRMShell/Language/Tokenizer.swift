@@ -6,6 +6,8 @@ public struct Word: Sendable, Equatable {
         case plain
         /// Some of it was quoted or escaped: always a value, never a flag.
         case quoted
+        /// A bare `--flag=` whose value was quoted or escaped (`--subject="two words"`): a flag like `--flag value`.
+        case flagWithQuotedValue
         /// A rest-of-line TEXT argument, as typed (or the one quoted word it was): always that argument's value.
         case restOfLine
     }
@@ -19,7 +21,7 @@ public struct Word: Sendable, Equatable {
     }
 
     /// Whether this word may be read as a flag or as the `--` that ends the flags.
-    public var mayBeFlag: Bool { self.kind == .plain }
+    public var mayBeFlag: Bool { self.kind == .plain || self.kind == .flagWithQuotedValue }
 }
 
 /// Splits shell input into words per DESIGN §5.2: whitespace separates; `'…'` is literal; `"…"` knows
@@ -67,6 +69,8 @@ public struct Tokenizer {
     private var words: [Word] = []
     private var word: [UInt8] = []
     private var wordIsQuoted = false
+    /// Whether the word's quoting began after a bare `--flag=`.
+    private var wordQuotesFlagValue = false
     /// Where the TEXT argument began, when it began with a quoted word still being scanned.
     private var quotedTextStart: Int?
     /// Set once `textStart` answered `.never` for the current command.
@@ -115,6 +119,7 @@ public struct Tokenizer {
         self.words.removeAll()
         self.word.removeAll(keepingCapacity: true)
         self.wordIsQuoted = false
+        self.wordQuotesFlagValue = false
         self.quotedTextStart = nil
         self.textCannotStart = false
     }
@@ -146,10 +151,10 @@ public struct Tokenizer {
                 case _ where Self.isSpace(byte):
                     if let result = self.finishWord() { return result }
                 case UInt8(ascii: "'"):
-                    self.wordIsQuoted = true
+                    self.markQuoted()
                     self.state = .single
                 case UInt8(ascii: "\""):
-                    self.wordIsQuoted = true
+                    self.markQuoted()
                     self.state = .double
                 case UInt8(ascii: "\\"):
                     self.state = .escape
@@ -178,7 +183,7 @@ public struct Tokenizer {
             case .escape:
                 self.index += 1
                 if byte != UInt8(ascii: "\n") {
-                    self.wordIsQuoted = true
+                    self.markQuoted()
                     self.word.append(byte)
                 }
                 self.state = .bare
@@ -199,9 +204,11 @@ public struct Tokenizer {
     private mutating func finishWord() -> Scan? {
         self.state = .between
         let isEmptyEscape = self.word.isEmpty && !self.wordIsQuoted
+        let kind: Word.Kind = self.wordQuotesFlagValue ? .flagWithQuotedValue : self.wordIsQuoted ? .quoted : .plain
         defer {
             self.word.removeAll(keepingCapacity: true)
             self.wordIsQuoted = false
+            self.wordQuotesFlagValue = false
         }
         if let start = self.quotedTextStart {
             let rest = self.bytes[self.index...]
@@ -211,8 +218,19 @@ public struct Tokenizer {
         }
         // A backslash-newline alone (`a \⏎ b`) continues the line without making a word.
         guard !isEmptyEscape else { return nil }
-        self.words.append(Word(String(decoding: self.word, as: UTF8.self), self.wordIsQuoted ? .quoted : .plain))
+        self.words.append(Word(String(decoding: self.word, as: UTF8.self), kind))
         return nil
+    }
+
+    /// Notes that the word being scanned has a quoted or escaped part; when that part follows a bare `--flag=`,
+    /// the word is still that flag, with the quoted value (DESIGN §5.3 `--flag=value`).
+    private mutating func markQuoted() {
+        if !self.wordIsQuoted, self.word.count > 3, self.word.starts(with: "--".utf8),
+            self.word[2] != UInt8(ascii: "="), self.word.contains(UInt8(ascii: "="))
+        {
+            self.wordQuotesFlagValue = true
+        }
+        self.wordIsQuoted = true
     }
 
     /// The line is complete: everything from `start` to the end, trailing whitespace dropped, is the TEXT.

@@ -12,11 +12,18 @@ public enum CommandOutput: Sendable {
     case ticket(TicketDetail)
     /// A page of a list; `noun` names the items (`tickets`).
     case list([any Renderable], fields: [String], listFields: [String], total: Int, offset: Int, noun: String)
-    /// Plain text (help), printed as is in every format.
+    /// Plain text, printed as is in every format.
     case text(String)
+    /// Text for people (help, server status), and the same facts as one JSON value in `json` format (DESIGN §5.4).
+    case described(String, any JSONWritable & Sendable)
 }
 
 extension CommandOutput {
+    /// What `help COMMAND` and `COMMAND --help` show.
+    static func help(_ command: CommandSpec) -> CommandOutput {
+        .described(command.help, CommandHelpJSON(command: command))
+    }
+
     /// A list of `items`, the page starting at `offset` of `total`, with the fields their type declares.
     static func list<Item: Renderable>(_ items: [Item], total: Int, offset: Int = 0, noun: String) -> CommandOutput {
         .list(items, fields: Item.fields, listFields: Item.listFields, total: total, offset: offset, noun: noun)

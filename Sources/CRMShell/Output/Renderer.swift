@@ -17,6 +17,8 @@ public struct Renderer: Sendable {
             return ""
         case .text(let text):
             return text + "\n"
+        case .described(let text, let value):
+            return self.format == .json ? Self.json(AnyWritable(value)) : text + "\n"
         case .changed(let message, let entity):
             return self.format == .table ? VisibleText.escaped(message) + "\n" : self.record(entity)
         case .record(let entity):

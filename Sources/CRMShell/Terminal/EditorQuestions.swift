@@ -5,7 +5,10 @@ extension Session {
     /// (e.g. before a delete) and a secret typed with echo off (`login` without a token).
     func askThrough(_ editor: EditorThread) {
         self.confirm = { question in
-            guard case .line(let answer) = await editor.read(prompt: question) else { return false }
+            let reply = await editor.read(prompt: question)
+            // Ctrl-D leaves the cursor after the question (Ctrl-C ends the line): end it before the error.
+            if case .endOfInput = reply { editor.show("\n") }
+            guard case .line(let answer) = reply else { return false }
             return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
         }
         self.readSecret = { prompt in

@@ -37,9 +37,10 @@ struct Train: AsyncParsableCommand {
     func run() async throws {
         let streams = StandardStreams()
         defer { streams.flush() }
-        let environment = DotEnv.merged(with: ProcessInfo.processInfo.environment)
+        let environment: [String: String]
         let clockStart: Timestamp?
         do {
+            environment = try DotEnv.merged(with: ProcessInfo.processInfo.environment)
             clockStart = try CRMSettings(environment: environment).fixedNow
         } catch {
             streams.write(error: "error: \(error)")
