@@ -4,14 +4,14 @@ import CRMDomain
 enum UnknownKeys: Sendable {
     /// Every unknown key is 422 naming it and the accepted ones: the new routes (DESIGN §6.2).
     case refused
-    /// The original's routes (DESIGN §6.1) ignore unknown keys as FastAPI did, but refuse crm's own ticket and note
-    /// field names the route does not take (`tags`, `version`, …), which a client may think it set.
+    /// The original's routes (DESIGN §6.1) ignore unknown keys as FastAPI did, the original's own fields included
+    /// (a client may send a whole ticket back), but refuse the fields crm added that the route does not take (`tags`,
+    /// `version`, …): no client of the original sends them, and one that does may think it set them.
     case ignoredUnlessCRMField
 
-    /// crm's own ticket and note field names (and the shell's `tag`), as clients see them.
+    /// The ticket and note fields crm added to the original's (DESIGN §6.2), and the shell's `tag`.
     static let crmFieldNames: Set<String> = [
-        "id", "customer_id", "subject", "description", "status", "priority", "assignee", "tags", "tag", "add_tags",
-        "remove_tags", "created_at", "updated_at", "version", "ticket_id", "author", "text",
+        "priority", "assignee", "tags", "tag", "add_tags", "remove_tags", "version", "author",
     ]
 
     /// Refuses the first key (in sorted order) that `Body` does not accept and this policy does not ignore.
