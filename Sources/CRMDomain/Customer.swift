@@ -1,5 +1,5 @@
 /// A customer of the support desk.
-public struct Customer: Hashable, Sendable, Codable, JSONWritable {
+public struct Customer: Hashable, Sendable, Decodable, JSONWritable {
     public var id: CustomerID
     public var name: String
     public var email: String
@@ -26,5 +26,17 @@ public struct Customer: Hashable, Sendable, Codable, JSONWritable {
         case id, name, email, company, version
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("company", self.company)
+        json.field("created_at", self.createdAt)
+        json.field("email", self.email)
+        json.field("id", self.id)
+        json.field("name", self.name)
+        json.field("updated_at", self.updatedAt)
+        json.field("version", self.version)
+        json.endObject()
     }
 }

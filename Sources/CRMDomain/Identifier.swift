@@ -1,5 +1,5 @@
 /// A sequential, never-reused ID typed by the entity it names, so a ticket ID can't be passed as a customer ID.
-public struct Identifier<Entity>: Hashable, Comparable, Sendable, Codable, JSONWritable, CustomStringConvertible {
+public struct Identifier<Entity>: Hashable, Comparable, Sendable, Decodable, JSONWritable, CustomStringConvertible {
     /// The integer on the wire and in the shell (1, 2, 3, ...).
     public let rawValue: Int
 
@@ -17,11 +17,6 @@ public struct Identifier<Entity>: Hashable, Comparable, Sendable, Codable, JSONW
 
     public init(from decoder: any Decoder) throws {
         self.rawValue = try decoder.singleValueContainer().decode(Int.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.rawValue)
     }
 
     public func write(to json: inout JSONWriter) {

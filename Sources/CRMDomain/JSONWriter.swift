@@ -186,13 +186,6 @@ public struct JSONWriter: Sendable {
         if let value { self.value(value) } else { self.null() }
     }
 
-    /// Writes a value another writer holds, whole (the fields `JSONObjectEncoder` sorts before writing).
-    mutating func append(_ value: JSONWriter) {
-        self.separate()
-        self.bytes.append(contentsOf: value.bytes)
-        self.needsComma = true
-    }
-
     private mutating func separate() {
         if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }
     }

@@ -1,5 +1,5 @@
 /// An append-only note on a ticket.
-public struct Note: Hashable, Sendable, Codable, JSONWritable {
+public struct Note: Hashable, Sendable, Decodable, JSONWritable {
     public var id: NoteID
     public var ticketID: TicketID
     /// The user name of whoever wrote the note.
@@ -20,5 +20,15 @@ public struct Note: Hashable, Sendable, Codable, JSONWritable {
         case ticketID = "ticket_id"
         case author, text
         case createdAt = "created_at"
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("author", self.author)
+        json.field("created_at", self.createdAt)
+        json.field("id", self.id)
+        json.field("text", self.text)
+        json.field("ticket_id", self.ticketID)
+        json.endObject()
     }
 }

@@ -1,5 +1,5 @@
 /// A support ticket raised for a customer.
-public struct Ticket: Hashable, Sendable, Codable, JSONWritable {
+public struct Ticket: Hashable, Sendable, Decodable, JSONWritable {
     public var id: TicketID
     public var customerID: CustomerID
     public var subject: String
@@ -40,5 +40,29 @@ public struct Ticket: Hashable, Sendable, Codable, JSONWritable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case version
+    }
+
+    public func write(to json: inout JSONWriter) {
+        self.write(to: &json, notes: nil)
+    }
+
+    /// The ticket's JSON object, with a `notes` array in it when `notes` is given (`ticket show`).
+    public func write(to json: inout JSONWriter, notes: [Note]?) {
+        json.beginObject()
+        json.field("assignee", self.assignee)
+        json.field("created_at", self.createdAt)
+        json.field("customer_id", self.customerID)
+        json.field("description", self.description)
+        json.field("id", self.id)
+        if let notes {
+            json.field("notes", notes)
+        }
+        json.field("priority", self.priority.rawValue)
+        json.field("status", self.status.rawValue)
+        json.field("subject", self.subject)
+        json.field("tags", self.tags)
+        json.field("updated_at", self.updatedAt)
+        json.field("version", self.version)
+        json.endObject()
     }
 }

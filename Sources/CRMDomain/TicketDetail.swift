@@ -1,6 +1,6 @@
 /// A ticket as `ticket show` (and any page showing one ticket) presents it: the ticket and, only when the caller
 /// may read notes (`note.read`), its notes. JSON is the ticket object, plus a `notes` array when notes are shown.
-public struct TicketDetail: Hashable, Sendable, Encodable, JSONWritable {
+public struct TicketDetail: Hashable, Sendable, JSONWritable {
     public let ticket: Ticket
     /// The ticket's notes, oldest first; nil when the caller may not read them.
     public let notes: [Note]?
@@ -11,15 +11,7 @@ public struct TicketDetail: Hashable, Sendable, Encodable, JSONWritable {
         self.notes = notes
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case notes
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try self.ticket.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        if let notes = self.notes {
-            try container.encode(notes, forKey: .notes)
-        }
+    public func write(to json: inout JSONWriter) {
+        self.ticket.write(to: &json, notes: self.notes)
     }
 }

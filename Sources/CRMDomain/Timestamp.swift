@@ -1,5 +1,5 @@
 /// A UTC instant with one-second resolution, written as ISO-8601 (`2025-01-06T09:00:00Z`).
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, JSONWritable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, Decodable, JSONWritable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public let secondsSince1970: Int64
 
@@ -40,11 +40,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, JSONWritable, 
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO-8601 UTC time: \(text)")
         }
         self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.iso8601)
     }
 
     public func write(to json: inout JSONWriter) {

@@ -1,6 +1,6 @@
 /// A personal API token as crm keeps it (DESIGN §3.1 Token): everything but the secret, which is shown once at
 /// creation and stored only as its SHA-256 digest.
-public struct Token: Hashable, Sendable, Encodable, JSONWritable {
+public struct Token: Hashable, Sendable, JSONWritable {
     public var id: TokenID
     /// The name of the user the token logs in.
     public var user: String
@@ -39,6 +39,27 @@ public struct Token: Hashable, Sendable, Encodable, JSONWritable {
     public func needsUseRecorded(at now: Timestamp) -> Bool {
         guard let lastUsedAt = self.lastUsedAt else { return true }
         return now.secondsSince1970 - lastUsedAt.secondsSince1970 >= Self.lastUseResolutionSeconds
+    }
+
+    public func write(to json: inout JSONWriter) {
+        self.write(to: &json, secret: nil)
+    }
+
+    /// The token's object; with `secret`, that token's clear text as `token` (only when just created).
+    func write(to json: inout JSONWriter, secret: TokenSecret?) {
+        json.beginObject()
+        json.field("created_at", self.createdAt)
+        json.field("created_by", self.createdBy)
+        json.field("expires_at", self.expiresAt)
+        json.field("id", self.id)
+        json.field("label", self.label)
+        json.field("last_used_at", self.lastUsedAt)
+        json.field("revoked_at", self.revokedAt)
+        if let secret {
+            json.field("token", secret.text)
+        }
+        json.field("user", self.user)
+        json.endObject()
     }
 }
 
@@ -97,18 +118,17 @@ public struct NewToken: Hashable, Sendable {
 
 /// A token just created, with its secret: the only value that ever holds it in clear. Its JSON is the token's
 /// object plus `token`, the secret.
-public struct IssuedToken: Sendable, Encodable, JSONWritable {
+public struct IssuedToken: Sendable, JSONWritable {
     public var token: Token
     public var secret: TokenSecret
 
-    private enum CodingKeys: String, CodingKey {
-        case token
+    public init(token: Token, secret: TokenSecret) {
+        self.token = token
+        self.secret = secret
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        try self.token.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.secret.text, forKey: .token)
+    public func write(to json: inout JSONWriter) {
+        self.token.write(to: &json, secret: self.secret)
     }
 }
 
@@ -116,4 +136,9 @@ public struct IssuedToken: Sendable, Encodable, JSONWritable {
 public struct Identity: Hashable, Sendable {
     public var user: UserProfile?
     public var token: Token?
+
+    public init(user: UserProfile?, token: Token?) {
+        self.user = user
+        self.token = token
+    }
 }

@@ -1,6 +1,6 @@
 /// A person who can log in (DESIGN §3.1 User). Never deleted, because the audit trail names them; a disabled
 /// user's tokens stop working at once.
-public struct UserProfile: Hashable, Sendable, Encodable, JSONWritable {
+public struct UserProfile: Hashable, Sendable, JSONWritable {
     /// The login name, `[a-z][a-z0-9._-]{0,31}`; assignees and audit actors are these names.
     public var name: String
     public var displayName: String
@@ -19,6 +19,16 @@ public struct UserProfile: Hashable, Sendable, Encodable, JSONWritable {
     /// The identity this user acts as once logged in.
     public var user: User {
         User(name: self.name, role: self.role)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("created_at", self.createdAt)
+        json.field("disabled", self.disabled)
+        json.field("display_name", self.displayName)
+        json.field("name", self.name)
+        json.field("role", self.role.rawValue)
+        json.endObject()
     }
 }
 
