@@ -93,4 +93,25 @@ struct JSONWriterTests {
                 + #""changes":{"assignee":[null,"agent"],"status":["open","resolved"]},"entity":"ticket/3","id":5,"via":"http"}"#)
         #expect(try JSONDecoder().decode(AuditEvent.self, from: Data(JSONWriter.text(of: event).utf8)) == event)
     }
+
+    @Test("a token writes its absent times as null and, just issued, its secret in key order; a user its snake_case keys")
+    func tokenAndUser() async throws {
+        let at = try #require(Timestamp(iso8601: "2025-01-06T09:00:00Z"))
+        let token = Token(
+            id: TokenID(4), user: "alice", label: nil, createdAt: at, createdBy: "admin", expiresAt: at.adding(seconds: 60))
+        #expect(
+            JSONWriter.text(of: token)
+                == #"{"created_at":"2025-01-06T09:00:00Z","created_by":"admin","expires_at":"2025-01-06T09:01:00Z","#
+                + #""id":4,"label":null,"last_used_at":null,"revoked_at":null,"user":"alice"}"#)
+        let world = try await World.make()
+        let issued = try await world.service.createToken(NewToken(label: "laptop"), by: world.agent)
+        let secretField = #""token":"\#(issued.secret.text)","#
+        #expect(JSONWriter.text(of: issued).contains(#""revoked_at":null,"# + secretField + #""user":"agent"}"#))
+        #expect(JSONWriter.text(of: issued).replacingOccurrences(of: secretField, with: "") == JSONWriter.text(of: issued.token))
+        let user = UserProfile(name: "alice", displayName: "Alice \"A\"", role: .admin, createdAt: at)
+        #expect(
+            JSONWriter.text(of: user)
+                == #"{"created_at":"2025-01-06T09:00:00Z","disabled":false,"display_name":"Alice \"A\"","#
+                + #""name":"alice","role":"admin"}"#)
+    }
 }
