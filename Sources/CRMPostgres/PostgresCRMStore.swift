@@ -113,11 +113,9 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     public func updateUser(
         named name: String, _ change: @Sendable (UserProfile) throws -> Recorded<UserProfile>?
     ) async throws -> UserProfile {
-        try await self.pool.transaction { connection in
-            guard let user = try await Self.fetchUser(name, lock: "FOR NO KEY UPDATE", connection) else {
-                throw CRMError.notFound(entity: "user/\(name)")
-            }
-            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(user) }) else { return user }
+        try await self.update(
+            "user/\(name)", fetch: { try await Self.fetchUser(name, lock: "FOR NO KEY UPDATE", $0) }, change: change
+        ) { recorded, auditID, connection in
             let updated = recorded.value
             try PostgresRows.storable([("display_name", updated.displayName)], table: "users")
             try await Self.withAudit(
@@ -126,7 +124,6 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
                 UPDATE users SET display_name = \(updated.displayName), role = \(updated.role.rawValue),
                     disabled = \(updated.disabled) WHERE name = \(name)
                 """, connection)
-            return updated
         }
     }
 
@@ -182,11 +179,9 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     }
 
     public func updateToken(_ id: TokenID, _ change: @Sendable (Token) throws -> Recorded<Token>?) async throws -> Token {
-        try await self.pool.transaction { connection in
-            guard let token = try await Self.fetchToken(id, lock: "FOR NO KEY UPDATE", connection) else {
-                throw CRMError.notFound(entity: "token/\(id)")
-            }
-            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(token) }) else { return token }
+        try await self.update(
+            "token/\(id)", fetch: { try await Self.fetchToken(id, lock: "FOR NO KEY UPDATE", $0) }, change: change
+        ) { recorded, auditID, connection in
             let updated = recorded.value
             try PostgresRows.storable([("label", updated.label)], table: "tokens")
             try await Self.withAudit(
@@ -196,7 +191,6 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
                     last_used_at = \(updated.lastUsedAt.map(PostgresRows.date)),
                     revoked_at = \(updated.revokedAt.map(PostgresRows.date)) WHERE id = \(id.rawValue)
                 """, connection)
-            return updated
         }
     }
 
@@ -256,15 +250,10 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     public func updateCustomer(
         _ id: CustomerID, _ change: @Sendable (Customer) throws -> Recorded<Customer>?
     ) async throws -> Customer {
-        try await self.pool.transaction { connection in
-            guard let customer = try await Self.fetchCustomer(id, lock: "FOR NO KEY UPDATE", connection) else {
-                throw CRMError.notFound(entity: "customer/\(id)")
-            }
-            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(customer) }) else {
-                return customer
-            }
+        try await self.update(
+            "customer/\(id)", fetch: { try await Self.fetchCustomer(id, lock: "FOR NO KEY UPDATE", $0) }, change: change
+        ) { recorded, auditID, connection in
             try await Self.save(recorded.value, insert: false, audit: recorded.audit, auditID: auditID, connection)
-            return recorded.value
         }
     }
 
@@ -338,13 +327,10 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     public func updateTicket(
         _ id: TicketID, _ change: @Sendable (Ticket) throws -> Recorded<Ticket>?
     ) async throws -> Ticket {
-        try await self.pool.transaction { connection in
-            guard let ticket = try await Self.fetchTicket(id, lock: "FOR NO KEY UPDATE", connection) else {
-                throw CRMError.notFound(entity: "ticket/\(id)")
-            }
-            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(ticket) }) else { return ticket }
+        try await self.update(
+            "ticket/\(id)", fetch: { try await Self.fetchTicket(id, lock: "FOR NO KEY UPDATE", $0) }, change: change
+        ) { recorded, auditID, connection in
             try await Self.save(recorded.value, insert: false, audit: recorded.audit, auditID: auditID, connection)
-            return recorded.value
         }
     }
 
@@ -420,6 +406,24 @@ public final class PostgresCRMStore: CRMStore, ConnectionPoolReporting {
     }
 
     // MARK: Statements
+
+    /// A change to one row, in one transaction: the row read and locked by `fetch` (none: `not_found` for
+    /// `entity`), the domain's `change` in this process's write order (nil: nothing to write, the row as it was),
+    /// then `write` with the audit event's ID.
+    private func update<Entity: Sendable>(
+        _ entity: String, fetch: (PostgresConnection) async throws -> Entity?,
+        change: @Sendable (Entity) throws -> Recorded<Entity>?,
+        write: (Recorded<Entity>, _ auditID: Int, PostgresConnection) async throws -> Void
+    ) async throws -> Entity {
+        try await self.pool.transaction { connection in
+            guard let current = try await fetch(connection) else { throw CRMError.notFound(entity: entity) }
+            guard let (recorded, auditID) = try await self.order.change(on: connection, { try change(current) }) else {
+                return current
+            }
+            try await write(recorded, auditID, connection)
+            return recorded.value
+        }
+    }
 
     /// A search (DESIGN §5.3): the domain's own match (`TicketQuery.text(_:contains:)`) over the subject and
     /// description of every ticket the other filters let through, oldest first, so that every store finds the same
