@@ -24,13 +24,20 @@ enum SQLiteFile {
         }
     }
 
-    /// Creates the database file with mode 0600 whatever the umask, unless it exists. SQLite gives the `-wal` and
-    /// `-shm` files it creates later the mode of the database file.
+    /// Creates the database file with mode 0600 whatever the umask; an empty file already there (which is about to
+    /// hold token digests) is made 0600 too. SQLite gives the `-wal` and `-shm` files it creates later the mode of
+    /// the database file.
     static func createPrivately(_ path: String) throws(SQLiteStoreError) {
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            if errno == EEXIST { return }
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            guard errno == EEXIST else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+            // A file that is someone else's, or not writable, stays as it is: SQLite says whether it can be used.
+            let existing = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+            if existing >= 0 {
+                _ = fchmod(existing, 0o600)
+                close(existing)
+            }
+            return
         }
         defer { close(descriptor) }
         guard fchmod(descriptor, 0o600) == 0 else {

@@ -162,6 +162,16 @@ struct SQLiteFileTests {
         }
     }
 
+    @Test("an empty file given as the database becomes private (0600) as crm fills it")
+    func anEmptyFileBecomesPrivate() throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("crm.sqlite").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
+        let run = try runCRM(["--db", "crm.sqlite", "-c", "ticket list"], in: folder)
+        #expect(run.status == 0, "\(run.error)")
+        #expect(try Self.mode(path) == 0o600)
+    }
+
     @Test("the mode does not depend on the umask")
     func umaskIndependent() throws {
         let folder = try temporaryFolder()
