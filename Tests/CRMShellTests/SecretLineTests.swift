@@ -40,6 +40,7 @@ struct SecretLineTests {
         (#"login\ admin123"#, "crm> login ****"), ("# login admin123", "crm> whoami"),
         ("whoami # login admin123", "crm> whoami # login ****"), ("whoami ; login admin123", "crm> whoami ; login ****"),
         ("whoami # crm_3_s3cretS3cret", "crm> whoami # crm_3_****"),
+        ("note add 1 \"a\nlogin admin123\"", "crm> note add 1 \"a\n...> login ****"),
     ])
     func tokensBehindSeparatorsOrInCommentsAreNotShown(line: String, echo: String) throws {
         #expect(SecretLine.mayCarryToken(line: line))

@@ -56,15 +56,20 @@ public enum SecretLine {
         if !isOtherCommand && Self.isCloseToLogin(line[first].lowercased()) { return first }
         return zip(pieces, pieces.dropFirst()).first { piece, _ in
             line[piece].lowercased() == "login"
-                && (piece.lowerBound == line.startIndex || Self.before.contains(line[line.index(before: piece.lowerBound)]))
-                && Self.after.contains(line[piece.upperBound])
+                && (piece.lowerBound == line.startIndex || Self.mayStandBefore(line[line.index(before: piece.lowerBound)]))
+                && Self.mayStandAfter(line[piece.upperBound])
         }?.0
     }
 
-    /// What may stand right before a login word: space, a quote, a comment or a separator (not `/`).
-    private static let before: Set<Character> = [" ", "\t", "\"", "'", "#", ";", "|", "&"]
+    /// What may stand right before a login word: white space, a quote, a comment or a separator (not `/`).
+    private static func mayStandBefore(_ character: Character) -> Bool {
+        character.isWhitespace || "\"'#;|&".contains(character)
+    }
+
     /// What may stand right after a login word before its token (not `.`: `source login.crm` is no login).
-    private static let after: Set<Character> = [" ", "\t", "=", ":"]
+    private static func mayStandAfter(_ character: Character) -> Bool {
+        character.isWhitespace || character == "=" || character == ":"
+    }
 
     /// `login`, a prefix of it of three letters or more, or within two edits of it.
     private static func isCloseToLogin(_ piece: String) -> Bool {
