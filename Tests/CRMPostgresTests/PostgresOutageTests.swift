@@ -24,11 +24,25 @@ struct PostgresOutageTests {
         await cluster.remove()
     }
 
-    /// A store on `url`, a service over it and the seeded agent logged in to it.
+    /// A store on `url`, a service over it and the seeded agent logged in to it. Opening is retried while the first
+    /// connection times out: on a machine busy with the whole suite, a cluster just started can take longer than the
+    /// short connect timeout these tests give the outages.
     func openService(_ url: PostgresURL) async throws -> (PostgresCRMStore, CRMService, Caller) {
-        let store = try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
+        let store = try await Self.open(url, until: ContinuousClock.now + testStartupTimeout)
         let service = CRMService(store: store, clock: SteppingClock(start: t0))
         return (store, service, try await service.login(token: "agent123", via: .shell))
+    }
+
+    /// The store on `url`, opened again after each connect timeout until `deadline`.
+    static func open(_ url: PostgresURL, until deadline: ContinuousClock.Instant) async throws -> PostgresCRMStore {
+        while true {
+            do {
+                return try await PostgresCRMStore.open(url: url, seededAt: t0, startupTimeout: testStartupTimeout)
+            } catch {
+                guard case .cannotConnect = error, ContinuousClock.now < deadline else { throw error }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     /// Retries `body` until it stops throwing `unavailable` (the pool reconnecting), for up to `limit`.
