@@ -9,20 +9,20 @@ import Synchronization
 public actor BackgroundServer {
     /// What `server status` shows.
     public struct Status: Sendable {
-        /// `http://host:port`.
-        public let address: String
         public let host: String
         public let port: Int
         public let uptime: Duration
         public let requests: Int
+        /// `http://host:port`.
+        public var address: String { "http://\(self.host):\(self.port)" }
     }
 
     private struct Running {
         let group: ServiceGroup
         let task: Task<Void, any Error>
-        let address: String
         let host: String
         let port: Int
+        var address: String { "http://\(self.host):\(self.port)" }
         let startedAt: ContinuousClock.Instant
         let counter: RequestCounter
     }
@@ -55,10 +55,9 @@ public actor BackgroundServer {
             }
         }
         let actualPort = try await bound.value()
-        let address = "http://\(host):\(actualPort)"
-        self.running = Running(
-            group: group, task: task, address: address, host: host, port: actualPort, startedAt: .now, counter: counter)
-        return address
+        let running = Running(group: group, task: task, host: host, port: actualPort, startedAt: .now, counter: counter)
+        self.running = running
+        return running.address
     }
 
     /// Stops gracefully: in-flight requests finish, new connections are refused, their log lines are written.
@@ -77,7 +76,7 @@ public actor BackgroundServer {
     public func status() -> Status? {
         self.running.map {
             Status(
-                address: $0.address, host: $0.host, port: $0.port, uptime: ContinuousClock.now - $0.startedAt,
+                host: $0.host, port: $0.port, uptime: ContinuousClock.now - $0.startedAt,
                 requests: $0.counter.value)
         }
     }
